@@ -1,0 +1,47 @@
+# Thin wrappers over meson and ninja. Each target first installs whatever Debian packages
+# are missing (silently when none are), then configures the build directory once.
+#   make run [QEMU_EXTRA="-smp 4 -m 2G"]   boot in QEMU, console on this terminal
+#   make test                              unit and system suites, then "N passed, N failed"
+#   make debug                             QEMU waiting for gdb-multiarch on :1234
+BUILD ?= build
+QEMU_EXTRA ?=
+MESON_SETUP = meson setup $(BUILD) --cross-file cross/common.ini --cross-file cross/riscv64.ini \
+              --native-file cross/native.ini
+KERNEL = $(BUILD)/kernel/tessera.elf
+
+.PHONY: all build run test debug clean
+
+all: build
+
+$(BUILD)/build.ninja:
+	@$(MESON_SETUP)
+
+build:
+	@sh tools/install-deps.sh build
+	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
+	@ninja -C $(BUILD) kernel/tessera.elf
+
+run:
+	@sh tools/install-deps.sh run
+	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
+	@ninja --quiet -C $(BUILD) kernel/tessera.elf
+	@sh tools/qemu-run.sh $(KERNEL) $(QEMU_EXTRA)
+
+test:
+	@sh tools/install-deps.sh test
+	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
+	@ninja -C $(BUILD)
+	@status=0; meson test -C $(BUILD) --print-errorlogs || status=$$?; \
+	 python3 tools/test-summary.py $(BUILD)/meson-logs/testlog.json || status=1; \
+	 exit $$status
+
+debug:
+	@sh tools/install-deps.sh debug
+	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
+	@ninja --quiet -C $(BUILD) kernel/tessera.elf
+	@echo "QEMU is waiting for a debugger. In another terminal:"
+	@echo "  gdb-multiarch -x tools/gdbinit $(KERNEL)"
+	@sh tools/qemu-run.sh $(KERNEL) -s -S $(QEMU_EXTRA)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,68 @@
+#pragma once
+// What the architecture-independent kernel needs from an architecture, and nothing more.
+// Each kernel/arch/<arch>/ implements these functions and provides the <arch/...> headers
+// (trap_frame.hpp, cpu_local.hpp, layout.h); the host build's fake architecture in
+// tests/unit/fake_arch does the same so the core can be unit-tested.
+#include <arch/trap_frame.hpp>
+#include <kstd/result.hpp>
+#include <kstd/string_view.hpp>
+#include <memory/address.hpp>
+#include <memory/phys_range.hpp>
+
+namespace tessera {
+struct Cpu;
+struct PlatformInfo;
+class BootPageAllocator;
+} // namespace tessera
+
+namespace arch {
+
+// What generic code may ask of a saved register frame.
+template <typename F>
+concept RegisterFrame = requires(const F& frame) {
+    { frame.program_counter() } -> kstd::same_as<u64>;
+    { frame.stack_pointer() } -> kstd::same_as<u64>;
+    { frame.is_interrupt() } -> kstd::same_as<bool>;
+};
+static_assert(RegisterFrame<TrapFrame>, "the architecture's TrapFrame lacks what the core reads");
+
+// Early output: usable before discovery, slow, and never interrupt-driven.
+void debug_write(kstd::StringView text);
+
+// Ends the machine through the firmware. `failure` becomes QEMU's exit status.
+[[noreturn]] void power_off(bool failure);
+
+void enable_interrupts();
+void disable_interrupts();
+void wait_for_interrupt();
+
+// The physical range the kernel image occupies, from its first to its last byte.
+tessera::PhysRange kernel_image();
+
+// Where the kernel can read physical memory through the direct map.
+void* physical_to_virtual(tessera::PhysAddr address);
+
+// Replaces the boot page table with the final kernel address space: the image with W^X,
+// RAM in the direct map. Page-table pages come from `allocator`.
+kstd::Result<void, kstd::StringView> build_kernel_address_space(const tessera::PlatformInfo& platform,
+                                                                tessera::BootPageAllocator& allocator);
+
+// Gives the boot CPU its per-CPU record.
+void init_boot_cpu(tessera::Cpu& cpu, u64 hardware_id);
+
+// Prints what is known about the other CPUs (they stay parked until the SMP issue).
+void report_secondary_cpus(const tessera::PlatformInfo& platform, const tessera::Cpu& boot_cpu);
+
+// The timer: a free-running counter at the platform's timebase and a one-shot deadline
+// that raises the timer interrupt.
+void init_timer(const tessera::PlatformInfo& platform, bool force_firmware_timer);
+u64 read_timer();
+void set_timer_deadline(u64 deadline);
+kstd::StringView timer_mechanism();
+
+// A snapshot of every register of the caller, for register dumps outside traps.
+void capture_registers(TrapFrame& frame);
+// Prints a frame: cause, faulting address, pc and all general registers.
+void print_trap_frame(const TrapFrame& frame);
+
+} // namespace arch

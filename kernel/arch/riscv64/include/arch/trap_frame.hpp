@@ -1,0 +1,37 @@
+#pragma once
+// The register frame saved on every trap. Its layout is shared with trap_entry.S through
+// layout.h and checked here, field by field.
+#include <arch/layout.h>
+#include <kstd/types.hpp>
+
+namespace arch {
+
+struct TrapFrame {
+    u64 x[32]; // x[0] is never written: x0 is hard-wired to zero
+    u64 sepc;
+    u64 sstatus;
+    u64 scause;
+    u64 stval;
+
+    u64 program_counter() const { return sepc; }
+    u64 stack_pointer() const { return x[2]; }
+    u64 return_address() const { return x[1]; }
+    bool is_interrupt() const { return (scause >> 63) != 0; }
+    u64 cause_code() const { return scause & ~(u64{1} << 63); }
+};
+
+static_assert(__builtin_offsetof(TrapFrame, x) == FRAME_REG(0));
+static_assert(__builtin_offsetof(TrapFrame, sepc) == FRAME_SEPC);
+static_assert(__builtin_offsetof(TrapFrame, sstatus) == FRAME_SSTATUS);
+static_assert(__builtin_offsetof(TrapFrame, scause) == FRAME_SCAUSE);
+static_assert(__builtin_offsetof(TrapFrame, stval) == FRAME_STVAL);
+static_assert(sizeof(TrapFrame) == TRAP_FRAME_SIZE);
+static_assert(TRAP_FRAME_SIZE % 16 == 0, "the psABI keeps sp 16-byte aligned");
+
+// The ABI names of x0..x31, for register dumps.
+inline constexpr const char* kRegisterNames[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+    "a6",   "a7", "s2", "s3", "s4",  "s5",  "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+} // namespace arch

@@ -1,0 +1,7 @@
+#include <cpu/cpu.hpp>
+
+namespace tessera {
+
+Cpu cpus[kMaxCpus];
+
+} // namespace tessera
