@@ -8,7 +8,9 @@ namespace tessera {
 namespace {
 
 kstd::Result<void, kstd::StringView> reserve(MemoryAccount& out, PhysRange range) {
-    // A reservation covers every page it touches: a page is never half free.
+    // A reservation covers every page it touches: a page is never half free. An empty one
+    // touches none (rounding it outwards would still reserve the page around it).
+    if (range.empty()) return {};
     PhysRange pages{kstd::align_down(range.base, kPageSize), kstd::align_up(range.end, kPageSize)};
     for (const PhysRange& ram : out.ram) {
         PhysRange part{kstd::max(ram.base, pages.base), kstd::min(ram.end, pages.end)};

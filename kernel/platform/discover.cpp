@@ -36,6 +36,19 @@ kstd::Result<void, DiscoveryError> check_structure(const FdtReader& reader) {
     }
     if (node < 0 && node != -FDT_ERR_NOTFOUND)
         return kstd::fail(reader.error_at(-1, "structure block is truncated or corrupt ({})", fdt_strerror(node)));
+    // The walk stops where the root node closes; only NOPs and the end tag may follow. Nodes
+    // after a stray END_NODE would be skipped here yet found by libfdt's searches, and
+    // fdt_get_path() on one of them runs backwards off the caller's buffer.
+    if (node >= 0) {
+        int next = node;
+        u32 tag = 0;
+        do tag = fdt_next_tag(blob, next, &next);
+        while (tag == FDT_NOP && next >= 0);
+        if (tag != FDT_END || next < 0)
+            return kstd::fail(reader.error_at(-1, "the root node ends at structure offset {}, before the "
+                                                  "structure block does: corrupt blob?",
+                                              node));
+    }
     return {};
 }
 

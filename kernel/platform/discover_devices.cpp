@@ -65,6 +65,14 @@ kstd::Result<void, DiscoveryError> discover_console(const FdtReader& reader, Pla
     if (!stdout_path) return {};
     // "path-or-alias[:options]", e.g. "/soc/serial@10000000:115200n8".
     kstd::StringView path = stdout_path->substr(0, stdout_path->find(':'));
+    // libfdt resolves an alias by looking its value up as a path again, so an alias whose
+    // value is not absolute (say, itself) would recurse until the stack overflows.
+    if (!path.starts_with("/")) {
+        const char* target = fdt_get_alias_namelen(blob, path.data(), static_cast<int>(path.find('/')));
+        if (target == nullptr || target[0] != '/')
+            return kstd::fail(reader.error_at(chosen, "stdout-path names '{}', which is no alias of an absolute path",
+                                              path));
+    }
     int node = fdt_path_offset_namelen(blob, path.data(), static_cast<int>(path.size()));
     if (node < 0)
         return kstd::fail(reader.error_at(chosen, "stdout-path names '{}', which is not in the tree", path));

@@ -8,8 +8,9 @@ namespace tessera {
 
 class TickClock {
 public:
-    // period = timebase_hz / tick_hz, rounded; tick_hz must not exceed timebase_hz.
+    // period = timebase_hz / tick_hz, rounded, and at least one timebase unit.
     void start(u64 timebase_hz, u64 tick_hz, u64 now) {
+        if (tick_hz == 0) tick_hz = 1;
         period_ = (timebase_hz + tick_hz / 2) / tick_hz;
         if (period_ == 0) period_ = 1;
         next_deadline_ = now + period_;

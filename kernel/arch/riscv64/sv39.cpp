@@ -69,7 +69,10 @@ kstd::Result<Pte*, kstd::StringView> PageTable::table_for(u64 virt, unsigned lev
 kstd::Result<void, kstd::StringView> PageTable::map(u64 virt, u64 phys, u64 size, Pte permissions) {
     if (!kstd::is_aligned(virt | phys | size, 4096)) return kstd::fail(kstd::StringView("range is not page-aligned"));
     if (size == 0) return {};
-    if (!is_canonical(virt) || !is_canonical(virt + size - 1) || virt + size < virt)
+    // Both ends canonical and in the same half, without wrapping: then so is every address
+    // between them. (The end itself, virt + size, may wrap to 0 for the top page.)
+    u64 last = virt + (size - 1);
+    if (last < virt || !is_canonical(virt) || !is_canonical(last) || (virt >> 38) != (last >> 38))
         return kstd::fail(kstd::StringView("range is not canonical in Sv39"));
     if ((permissions & (kRead | kWrite | kExecute)) == 0)
         return kstd::fail(kstd::StringView("a mapping needs at least one of read, write, execute"));
