@@ -5,7 +5,7 @@ set -eu
 
 packages_build="clang lld llvm libclang-rt-14-dev meson ninja-build python3 xz-utils linux-source-6.1"
 packages_run="qemu-system-misc opensbi"
-packages_test="catch2 libfdt-dev device-tree-compiler"
+packages_test="catch2 libfdt-dev device-tree-compiler cpio"
 packages_debug="gdb-multiarch"
 
 wanted=""

@@ -107,8 +107,13 @@ def main():
         hits = sum(1 for line in lines if regex.search(line))
         tap.point(hits == int(wanted), f"console shows /{pattern}/ exactly {wanted} time(s)", [f"seen {hits}"])
 
-    tap.point(not timed_out, f"the guest powered off by itself within {args.timeout:.0f} s",
+    tap.point(not timed_out and status == 0,
+              f"the guest powered off by itself within {args.timeout:.0f} s (QEMU exit status 0)",
               [f"QEMU exit status {status}, {elapsed:.1f} s"] if not timed_out else ["killed at the timeout"])
+    if tap.failed:
+        print("# last console lines:")
+        for line in lines[-15:]:
+            print(f"#   {line}")
     return tap.finish()
 
 

@@ -23,6 +23,8 @@ concept RegisterFrame = requires(const F& frame) {
     { frame.program_counter() } -> kstd::same_as<u64>;
     { frame.stack_pointer() } -> kstd::same_as<u64>;
     { frame.is_interrupt() } -> kstd::same_as<bool>;
+    { frame.syscall_number() } -> kstd::same_as<u64>;
+    { frame.argument(0u) } -> kstd::same_as<u64>;
 };
 static_assert(RegisterFrame<TrapFrame>, "the architecture's TrapFrame lacks what the core reads");
 
@@ -35,6 +37,9 @@ void debug_write(kstd::StringView text);
 void enable_interrupts();
 void disable_interrupts();
 void wait_for_interrupt();
+// True when an enabled interrupt is waiting (taken as soon as interrupts are enabled):
+// long kernel operations check it at their preemption points.
+bool interrupt_pending();
 
 // The physical range the kernel image occupies, from its first to its last byte.
 tessera::PhysRange kernel_image();
@@ -59,6 +64,20 @@ void init_timer(const tessera::PlatformInfo& platform, bool force_firmware_timer
 u64 read_timer();
 void set_timer_deadline(u64 deadline);
 kstd::StringView timer_mechanism();
+
+// User threads. A fresh user context starts at `entry` with `stack` and `argument` (the
+// first argument register), in user mode with interrupts enabled.
+void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument);
+// Switches to the address space whose root page table the kernel sees at `root_table`
+// (null: the kernel's own, with an empty user half).
+void activate_address_space(void* root_table);
+// Loads the frame and enters user mode; a trap from there comes back through the kernel.
+[[noreturn]] void return_to_user(TrapFrame& frame);
+// Runs nothing until an interrupt makes a thread runnable: the idle thread.
+[[noreturn]] void idle();
+// Copies the kernel's half of the address space into a new root page table (by its
+// kernel-visible address), so the kernel stays mapped in every address space.
+void copy_kernel_mappings(void* root_table);
 
 // A snapshot of every register of the caller, for register dumps outside traps.
 void capture_registers(TrapFrame& frame);

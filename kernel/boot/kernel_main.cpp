@@ -9,6 +9,7 @@
 #include <irq/dispatcher.hpp>
 #include <memory/boot_page_allocator.hpp>
 #include <platform/device_tree.hpp>
+#include <sched/kernel_entry.hpp>
 
 namespace tessera {
 
@@ -30,6 +31,7 @@ void zero_page(PhysAddr page) {
 IrqHandled on_timer_tick(VirtualIrq, void*) {
     Cpu& cpu = this_cpu();
     arch::set_timer_deadline(cpu.clock.on_timer_interrupt(arch::read_timer()));
+    charge_current_thread();
     return IrqHandled::Yes;
 }
 
@@ -57,6 +59,7 @@ void start_timer(const BootState& state, const BootArgs& args) {
     if (!registered) panic("cannot register the timer handler");
     Cpu& cpu = this_cpu();
     cpu.clock.start(state.platform.timebase_hz, TESSERA_TICK_HZ, arch::read_timer());
+    cpu.scheduler.set_time_slice(cpu.clock.period() * kTimeSliceTicks);
     arch::set_timer_deadline(cpu.clock.next_deadline());
     arch::enable_interrupts();
 }
@@ -76,6 +79,7 @@ void kernel_main(const BootHandoff& handoff) {
         stop_boot("device tree: the boot hart is not among the usable cpu nodes");
 
     set_up_memory(boot_state);
+    install_thread_finaliser();
     print_boot_summary(boot_state);
     arch::report_secondary_cpus(boot_state.platform, this_cpu());
 

@@ -80,7 +80,9 @@ KERNEL_SELFTEST(TIME0001, "the timer ticks periodically, each deadline a whole p
     u64 ticks = cpu.clock.ticks() - start_ticks;
     u64 elapsed = arch::read_timer() - start_time;
     t.expect(ticks >= 5, "{} ticks in {} timebase units (period {})", ticks, elapsed, cpu.clock.period());
-    t.expect(elapsed >= (ticks - 1) * cpu.clock.period(), "{} ticks arrived in only {} timebase units", ticks, elapsed);
+    // QEMU may deliver a timer interrupt late, after the test read the time, so the first
+    // tick can belong to a period that ended before the start: allow one period of slack.
+    t.expect(elapsed >= (ticks - 2) * cpu.clock.period(), "{} ticks arrived in only {} timebase units", ticks, elapsed);
     t.expect((cpu.clock.next_deadline() - first_deadline) % cpu.clock.period() == 0, "deadlines drifted off the period");
 }
 

@@ -2,6 +2,7 @@
 
 namespace tessera {
 
-Cpu cpus[kMaxCpus];
+// constinit: the records must be valid from the first instruction, before any constructor.
+constinit Cpu cpus[kMaxCpus];
 
 } // namespace tessera

@@ -3,6 +3,7 @@
 // architecture keeps a pointer to it in a register (tp on riscv64) while the kernel runs.
 #include <arch/cpu_local.hpp>
 #include <kstd/types.hpp>
+#include <sched/scheduler.hpp>
 #include <time/tick_clock.hpp>
 
 namespace tessera {
@@ -19,6 +20,8 @@ struct Cpu {
     TickClock clock;
     u64 spurious_interrupts = 0;
     bool panicking = false;
+    bool idling = false; // in the idle loop: an interrupt may switch to a thread
+    Scheduler scheduler;
 };
 
 static_assert(__builtin_offsetof(Cpu, arch) == 0);

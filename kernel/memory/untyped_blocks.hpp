@@ -11,18 +11,19 @@ struct UntypedBlock {
     unsigned size_bits;
 };
 
-inline constexpr unsigned kMinUntypedBits = 12;
-inline constexpr unsigned kMaxUntypedBits = 47;
+// Boot hands out whole pages; the largest block is the largest Untyped an object can be.
+inline constexpr unsigned kBootUntypedMinBits = 12;
+inline constexpr unsigned kBootUntypedMaxBits = 47;
 
 // Calls visit(UntypedBlock) for each block, largest possible first at each address.
-// Bytes that cannot form a block of at least 2^kMinUntypedBits are skipped; a range
+// Bytes that cannot form a block of at least 2^kBootUntypedMinBits are skipped; a range
 // aligned to 4 KiB loses nothing.
 template <typename Visit> constexpr void for_each_untyped_block(PhysRange range, Visit&& visit) {
-    u64 cursor = kstd::align_up(range.base, kstd::bit(kMinUntypedBits));
-    while (cursor < range.end && range.end - cursor >= kstd::bit(kMinUntypedBits)) {
-        unsigned by_alignment = cursor == 0 ? kMaxUntypedBits : kstd::count_trailing_zeros(cursor);
+    u64 cursor = kstd::align_up(range.base, kstd::bit(kBootUntypedMinBits));
+    while (cursor < range.end && range.end - cursor >= kstd::bit(kBootUntypedMinBits)) {
+        unsigned by_alignment = cursor == 0 ? kBootUntypedMaxBits : kstd::count_trailing_zeros(cursor);
         unsigned by_size = kstd::log2_floor(range.end - cursor);
-        unsigned bits = kstd::min(kstd::min(by_alignment, by_size), kMaxUntypedBits);
+        unsigned bits = kstd::min(kstd::min(by_alignment, by_size), kBootUntypedMaxBits);
         visit(UntypedBlock{cursor, bits});
         cursor += kstd::bit(bits);
     }

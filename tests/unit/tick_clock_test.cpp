@@ -104,3 +104,4 @@ TEST_CASE("TickClock never drifts under random interrupt lateness") {
         REQUIRE(clock.ticks() == interrupts);
     }
 }
+

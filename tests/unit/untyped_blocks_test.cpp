@@ -11,8 +11,8 @@
 #include "test_support.hpp"
 
 using tessera::for_each_untyped_block;
-using tessera::kMaxUntypedBits;
-using tessera::kMinUntypedBits;
+using tessera::kBootUntypedMaxBits;
+using tessera::kBootUntypedMinBits;
 using tessera::PhysRange;
 using tessera::UntypedBlock;
 
@@ -26,7 +26,7 @@ std::vector<UntypedBlock> blocks_of(PhysRange range) {
 
 // Checks every promise for one range; returns what is wrong, or "" when nothing is.
 std::string check_blocks(PhysRange range, const std::vector<UntypedBlock>& blocks) {
-    const u64 page = u64{1} << kMinUntypedBits;
+    const u64 page = u64{1} << kBootUntypedMinBits;
     u64 first = kstd::align_up(range.base, page);
     u64 last = range.end < page ? 0 : kstd::align_down(range.end, page);
     u64 cursor = first;
@@ -34,14 +34,14 @@ std::string check_blocks(PhysRange range, const std::vector<UntypedBlock>& block
         const UntypedBlock& block = blocks[i];
         std::string where = "block " + std::to_string(i) + " (base " + std::to_string(block.base) + ", bits " +
                             std::to_string(block.size_bits) + ")";
-        if (block.size_bits < kMinUntypedBits || block.size_bits > kMaxUntypedBits) return where + ": bad size";
+        if (block.size_bits < kBootUntypedMinBits || block.size_bits > kBootUntypedMaxBits) return where + ": bad size";
         u64 size = u64{1} << block.size_bits;
         if (!kstd::is_aligned(block.base, size)) return where + ": not naturally aligned";
         // Consecutive and gap-free: together with the end check, exact coverage.
         if (block.base != cursor) return where + ": expected base " + std::to_string(cursor);
         if (block.base < range.base || size > range.end - block.base) return where + ": leaves the range";
         // Largest first: the next size up would be misaligned, too long, or above the maximum.
-        if (block.size_bits < kMaxUntypedBits) {
+        if (block.size_bits < kBootUntypedMaxBits) {
             u64 bigger = size << 1;
             if (kstd::is_aligned(block.base, bigger) && bigger <= range.end - block.base)
                 return where + ": a block twice as large fits here";
@@ -98,7 +98,7 @@ TEST_CASE("untyped blocks never exceed 2^47 bytes, even from address 0") {
     PhysRange range{0, u64{1} << 49};
     auto blocks = blocks_of(range);
     REQUIRE(blocks.size() == 4);
-    for (auto& block : blocks) CHECK(block.size_bits == kMaxUntypedBits);
+    for (auto& block : blocks) CHECK(block.size_bits == kBootUntypedMaxBits);
     CHECK(check_blocks(range, blocks) == "");
 }
 

@@ -35,6 +35,7 @@ void power_off(bool failure) { sbi::system_reset(failure); }
 void enable_interrupts() { set_csr_bits<Csr::sstatus>(sstatus::SIE); }
 void disable_interrupts() { clear_csr_bits<Csr::sstatus>(sstatus::SIE); }
 void wait_for_interrupt() { asm volatile("wfi"); }
+bool interrupt_pending() { return (read_csr<Csr::sip>() & read_csr<Csr::sie>()) != 0; }
 
 PhysRange kernel_image() {
     u64 start = reinterpret_cast<u64>(__kernel_start) - KERNEL_VIRT_OFFSET;
@@ -60,12 +61,15 @@ void init_boot_cpu(tessera::Cpu& cpu, u64 hardware_id) {
 } // namespace arch
 
 void riscv_boot_main(u64 hart_id, u64 device_tree_physical) {
+    // Constructors first: one of them could initialise the per-CPU records themselves.
+    for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor) (*constructor)();
     tessera::Cpu& boot_cpu = tessera::cpus[0];
     boot_cpu.index = 0;
     arch::init_boot_cpu(boot_cpu, hart_id);
     // The kernel runs without floating point: any FP instruction traps and is reported.
     arch::clear_csr_bits<arch::Csr::sstatus>(arch::sstatus::FS_MASK | arch::sstatus::SUM);
-    for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor) (*constructor)();
+    // User code may read the time (rdtime), not the cycle or instruction counters.
+    arch::write_csr<arch::Csr::scounteren>(2);
 
     // boot_entry.S mapped two gigapages of the direct map from the one holding the blob.
     tessera::BootHandoff handoff{};

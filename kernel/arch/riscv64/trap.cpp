@@ -7,6 +7,7 @@
 #include <console/panic.hpp>
 #include <cpu/cpu.hpp>
 #include <irq/dispatcher.hpp>
+#include <sched/kernel_entry.hpp>
 
 extern "C" void riscv_kernel_trap(arch::TrapFrame* frame);
 
@@ -30,7 +31,9 @@ constexpr InterruptMapping kInterruptTable[] = {
     {9, tessera::kIrqControllerExternal}, // supervisor external interrupt (PLIC)
 };
 
-void handle_interrupt(const TrapFrame& frame) {
+} // namespace
+
+void dispatch_interrupt(const TrapFrame& frame) {
     for (const InterruptMapping& mapping : kInterruptTable) {
         if (mapping.cause != frame.cause_code()) continue;
         if (!tessera::kernel_irq_dispatcher().dispatch(mapping.irq)) {
@@ -43,6 +46,8 @@ void handle_interrupt(const TrapFrame& frame) {
     }
     tessera::panic_with_frame("interrupt with an unknown cause", frame);
 }
+
+namespace {
 
 bool is_compressed_instruction(u64 address) { return (*reinterpret_cast<const u16*>(address) & 3) != 3; }
 
@@ -105,7 +110,10 @@ void riscv_kernel_trap(arch::TrapFrame* frame) {
                                   *frame);
     }
     if (frame->is_interrupt()) {
-        arch::handle_interrupt(*frame);
+        arch::dispatch_interrupt(*frame);
+        // The idle loop is the only kernel context that may be abandoned: if the interrupt
+        // made a thread runnable, run it instead of returning to the loop.
+        if (cpu.idling && !cpu.scheduler.queues().empty()) tessera::run_next_thread();
         return;
     }
     if (frame->cause_code() == arch::kCauseBreakpoint && arch::expected_breakpoint_pc != 0 &&

@@ -1,37 +1,23 @@
 /* Trap entry and exit. While the kernel runs, tp holds the per-CPU record and sscratch is
- * zero; while a user thread runs, sscratch holds the per-CPU record (the user-mode issue
- * adds that path). The whole register frame is saved, then one C++ function takes over. */
+ * zero; while a user thread runs, sscratch holds the per-CPU record and tp is the user's.
+ * The whole register frame is saved (on the kernel stack for a kernel trap, in the current
+ * thread's TCB for a user trap), then one C++ function takes over. */
 #include <arch/layout.h>
 
 .macro save_gprs base
-    sd x1, FRAME_REG(1)(\base)
-    sd x3, FRAME_REG(3)(\base)
-    sd x4, FRAME_REG(4)(\base)
-    sd x7, FRAME_REG(7)(\base)
-    sd x8, FRAME_REG(8)(\base)
-    sd x9, FRAME_REG(9)(\base)
-    sd x10, FRAME_REG(10)(\base)
-    sd x11, FRAME_REG(11)(\base)
-    sd x12, FRAME_REG(12)(\base)
-    sd x13, FRAME_REG(13)(\base)
-    sd x14, FRAME_REG(14)(\base)
-    sd x15, FRAME_REG(15)(\base)
-    sd x16, FRAME_REG(16)(\base)
-    sd x17, FRAME_REG(17)(\base)
-    sd x18, FRAME_REG(18)(\base)
-    sd x19, FRAME_REG(19)(\base)
-    sd x20, FRAME_REG(20)(\base)
-    sd x21, FRAME_REG(21)(\base)
-    sd x22, FRAME_REG(22)(\base)
-    sd x23, FRAME_REG(23)(\base)
-    sd x24, FRAME_REG(24)(\base)
-    sd x25, FRAME_REG(25)(\base)
-    sd x26, FRAME_REG(26)(\base)
-    sd x27, FRAME_REG(27)(\base)
-    sd x28, FRAME_REG(28)(\base)
-    sd x29, FRAME_REG(29)(\base)
-    sd x30, FRAME_REG(30)(\base)
-    sd x31, FRAME_REG(31)(\base)
+    /* x2 (sp), x5 and x6 (t0, t1) are parked elsewhere first and stored by the caller. */
+    .irp n, 1, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    sd x\n, FRAME_REG(\n)(\base)
+    .endr
+.endm
+
+/* Loads every register but x0 and `skip` (the base register, loaded last by the caller). */
+.macro load_gprs base, skip
+    .irp n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .if \n != \skip
+    ld x\n, FRAME_REG(\n)(\base)
+    .endif
+    .endr
 .endm
 
     .section .text.trap, "ax", @progbits
@@ -81,48 +67,70 @@ trap_entry:
     csrw sepc, t0
     ld t0, FRAME_SSTATUS(sp)
     csrw sstatus, t0
-    ld x1, FRAME_REG(1)(sp)
-    ld x3, FRAME_REG(3)(sp)
-    ld x4, FRAME_REG(4)(sp)
-    ld x5, FRAME_REG(5)(sp)
-    ld x6, FRAME_REG(6)(sp)
-    ld x7, FRAME_REG(7)(sp)
-    ld x8, FRAME_REG(8)(sp)
-    ld x9, FRAME_REG(9)(sp)
-    ld x10, FRAME_REG(10)(sp)
-    ld x11, FRAME_REG(11)(sp)
-    ld x12, FRAME_REG(12)(sp)
-    ld x13, FRAME_REG(13)(sp)
-    ld x14, FRAME_REG(14)(sp)
-    ld x15, FRAME_REG(15)(sp)
-    ld x16, FRAME_REG(16)(sp)
-    ld x17, FRAME_REG(17)(sp)
-    ld x18, FRAME_REG(18)(sp)
-    ld x19, FRAME_REG(19)(sp)
-    ld x20, FRAME_REG(20)(sp)
-    ld x21, FRAME_REG(21)(sp)
-    ld x22, FRAME_REG(22)(sp)
-    ld x23, FRAME_REG(23)(sp)
-    ld x24, FRAME_REG(24)(sp)
-    ld x25, FRAME_REG(25)(sp)
-    ld x26, FRAME_REG(26)(sp)
-    ld x27, FRAME_REG(27)(sp)
-    ld x28, FRAME_REG(28)(sp)
-    ld x29, FRAME_REG(29)(sp)
-    ld x30, FRAME_REG(30)(sp)
-    ld x31, FRAME_REG(31)(sp)
+    load_gprs sp, 2
     ld x2, FRAME_REG(2)(sp)
     sret
 
 trap_from_user:
-    /* No user thread exists yet, so a non-zero sscratch means the kernel corrupted it.
-     * Restore the convention, note the fault for the C++ side to report, and carry on. */
-    csrrw tp, sscratch, zero
+    /* tp is now the per-CPU record and sscratch the user's tp. The registers go to the
+     * current thread's frame; the kernel then starts afresh at the top of its stack, since
+     * nothing of an earlier kernel activation survives a return to user mode. */
     sd t0, CPU_SCRATCH0(tp)
+    ld t0, CPU_USER_FRAME(tp)
+    beqz t0, .Lno_user_frame
+    save_gprs t0
+    sd sp, FRAME_REG(2)(t0)
+    sd t1, FRAME_REG(6)(t0)
+    ld t1, CPU_SCRATCH0(tp)
+    sd t1, FRAME_REG(5)(t0)
+    csrrw t1, sscratch, zero
+    sd t1, FRAME_REG(4)(t0)
+    csrr t1, sepc
+    sd t1, FRAME_SEPC(t0)
+    csrr t1, sstatus
+    sd t1, FRAME_SSTATUS(t0)
+    csrr t1, scause
+    sd t1, FRAME_SCAUSE(t0)
+    csrr t1, stval
+    sd t1, FRAME_STVAL(t0)
+    ld sp, CPU_KERNEL_STACK_TOP(tp)
+    mv a0, t0
+    call riscv_user_trap
+    /* riscv_user_trap never returns: it leaves through riscv_return_to_user or idles. */
+1:  j 1b
+
+.Lno_user_frame:
+    /* sscratch was not zero, yet no thread is current: the kernel broke its own
+     * convention. Take the kernel path (its stack check moves to the emergency stack if sp
+     * is not a kernel stack) and let the C++ side report it. */
+    csrw sscratch, zero
     li t0, 1
     sd t0, CPU_SSCRATCH_CORRUPT(tp)
     ld t0, CPU_SCRATCH0(tp)
     j .Lkernel_trap
+
+/* riscv_return_to_user(TrapFrame* frame): loads every register from the frame and returns
+ * to user mode. sstatus in the frame must say user mode (SPP clear). */
+    .globl riscv_return_to_user
+riscv_return_to_user:
+    sd a0, CPU_USER_FRAME(tp)
+    csrw sscratch, tp
+    ld t0, FRAME_SEPC(a0)
+    csrw sepc, t0
+    ld t0, FRAME_SSTATUS(a0)
+    csrw sstatus, t0
+    load_gprs a0, 10
+    ld x10, FRAME_REG(10)(a0)
+    sret
+
+/* riscv_idle_loop(stack top): the idle thread. Runs on a fresh kernel stack with
+ * interrupts enabled, waiting; an interrupt that makes a thread runnable never returns. */
+    .globl riscv_idle_loop
+riscv_idle_loop:
+    mv sp, a0
+    csrsi sstatus, 2
+1:  wfi
+    j 1b
 
 /* Stores every register into the frame at a0, so a panic outside a trap can still print
  * a register dump. sepc holds the caller's return address. */

@@ -6,13 +6,15 @@
 namespace arch {
 
 struct CpuLocal {
-    void* self;               // the enclosing per-CPU record
-    u64 kernel_stack_top;
-    u64 stack_limit;          // lowest address a kernel trap frame may occupy
-    u64 emergency_stack_top;
-    u64 scratch0;             // t0 and t1, parked while the entry code picks a stack
-    u64 scratch1;
-    u64 sscratch_corrupt;     // set by the entry code when sscratch broke its convention
+    void* self = nullptr;               // the enclosing per-CPU record
+    u64 kernel_stack_top = 0;
+    u64 stack_limit = 0;          // lowest address a kernel trap frame may occupy
+    u64 emergency_stack_top = 0;
+    u64 scratch0 = 0;             // t0 and t1, parked while the entry code picks a stack
+    u64 scratch1 = 0;
+    u64 sscratch_corrupt = 0;     // set by the entry code when sscratch broke its convention
+    u64 user_frame = 0;           // where a trap from user mode saves the registers: the
+                              // current thread's TrapFrame
 };
 
 static_assert(__builtin_offsetof(CpuLocal, self) == CPU_SELF);
@@ -22,6 +24,7 @@ static_assert(__builtin_offsetof(CpuLocal, emergency_stack_top) == CPU_EMERGENCY
 static_assert(__builtin_offsetof(CpuLocal, scratch0) == CPU_SCRATCH0);
 static_assert(__builtin_offsetof(CpuLocal, scratch1) == CPU_SCRATCH1);
 static_assert(__builtin_offsetof(CpuLocal, sscratch_corrupt) == CPU_SSCRATCH_CORRUPT);
+static_assert(__builtin_offsetof(CpuLocal, user_frame) == CPU_USER_FRAME);
 static_assert(sizeof(CpuLocal) == CPU_LOCAL_SIZE);
 
 // The per-CPU record of the running CPU; tp holds it whenever the kernel runs.

@@ -11,4 +11,8 @@ u64 kernel_breakpoints_taken();
 
 const char* exception_name(u64 cause);
 
+// Sends an interrupt trap to the kernel's dispatcher through the cause table.
+struct TrapFrame;
+void dispatch_interrupt(const TrapFrame& frame);
+
 } // namespace arch

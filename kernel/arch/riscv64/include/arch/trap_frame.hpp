@@ -18,6 +18,12 @@ struct TrapFrame {
     u64 return_address() const { return x[1]; }
     bool is_interrupt() const { return (scause >> 63) != 0; }
     u64 cause_code() const { return scause & ~(u64{1} << 63); }
+
+    // The system-call convention: number in a7, arguments and results in a0..a5.
+    static constexpr unsigned kSyscallArguments = 6;
+    u64 syscall_number() const { return x[17]; }
+    u64 argument(unsigned index) const { return x[10 + index]; }
+    void set_result(unsigned index, u64 value) { x[10 + index] = value; }
 };
 
 static_assert(__builtin_offsetof(TrapFrame, x) == FRAME_REG(0));

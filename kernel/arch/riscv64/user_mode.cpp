@@ -1,0 +1,88 @@
+// User threads on riscv64: entering user mode, the trap from it, address-space switches,
+// and the idle loop.
+#include <arch/csr.hpp>
+#include <arch/interface.hpp>
+#include <arch/kernel_space.hpp>
+#include <arch/trap.hpp>
+#include <console/panic.hpp>
+#include <cpu/cpu.hpp>
+#include <irq/dispatcher.hpp>
+#include <sched/kernel_entry.hpp>
+
+extern "C" {
+[[noreturn]] void riscv_user_trap(arch::TrapFrame* frame);
+[[noreturn]] void riscv_return_to_user(arch::TrapFrame* frame);
+[[noreturn]] void riscv_idle_loop(u64 stack_top);
+}
+
+namespace arch {
+
+namespace {
+
+constexpr u64 kCauseEcallFromUser = 8;
+constexpr u64 kRootEntries = 512;
+constexpr u64 kFirstKernelEntry = 256; // the upper half starts at entry 256 of the root
+
+} // namespace
+
+void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument) {
+    frame = TrapFrame{};
+    frame.sepc = entry;
+    frame.x[2] = stack;
+    frame.x[10] = argument;
+    // User mode (SPP clear), interrupts on after sret (SPIE), no floating point yet.
+    frame.sstatus = sstatus::SPIE;
+}
+
+void activate_address_space(void* root_table) {
+    u64 root = root_table == nullptr ? kernel_root_table()
+                                     : reinterpret_cast<u64>(root_table) - DIRECT_MAP_BASE;
+    u64 satp = SATP_MODE_SV39 | (root >> 12);
+    if (read_csr<Csr::satp>() == satp) return;
+    write_csr<Csr::satp>(satp);
+    // No ASIDs yet (the address-space objects bring them): flush everything on a switch.
+    asm volatile("sfence.vma" ::: "memory");
+}
+
+void copy_kernel_mappings(void* root_table) {
+    auto* kernel = static_cast<const sv39::Pte*>(physical_to_virtual(tessera::PhysAddr{kernel_root_table()}));
+    auto* table = static_cast<sv39::Pte*>(root_table);
+    for (u64 i = kFirstKernelEntry; i < kRootEntries; ++i) table[i] = kernel[i];
+}
+
+void return_to_user(TrapFrame& frame) {
+    // Whatever the frame says, a thread never returns to supervisor mode.
+    frame.sstatus = (frame.sstatus & ~(sstatus::SPP | sstatus::SIE)) | sstatus::SPIE;
+    riscv_return_to_user(&frame);
+}
+
+void idle() {
+    tessera::Cpu& cpu = tessera::this_cpu();
+    cpu.idling = true;
+    cpu.arch.user_frame = 0;
+    activate_address_space(nullptr);
+    riscv_idle_loop(cpu.arch.kernel_stack_top);
+}
+
+} // namespace arch
+
+void riscv_user_trap(arch::TrapFrame* frame) {
+    using namespace tessera;
+    Cpu& cpu = this_cpu();
+    Tcb* thread = cpu.scheduler.current();
+    if ((frame->sstatus & arch::sstatus::SPP) != 0)
+        panic_with_frame("trap from supervisor mode took the user path (sscratch not zero)", *frame);
+    if (thread == nullptr || &thread->registers != frame)
+        panic_with_frame("trap from user mode without a current thread", *frame);
+
+    if (frame->is_interrupt()) {
+        arch::dispatch_interrupt(*frame);
+    } else if (frame->cause_code() == arch::kCauseEcallFromUser) {
+        frame->sepc += 4;
+        handle_syscall(*thread);
+    } else {
+        handle_user_exception(*thread, UserException{frame->cause_code(), frame->stval, frame->sepc,
+                                                     arch::exception_name(frame->cause_code())});
+    }
+    run_next_thread();
+}
