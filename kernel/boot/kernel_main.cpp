@@ -30,8 +30,9 @@ void zero_page(PhysAddr page) {
 
 IrqHandled on_timer_tick(VirtualIrq, void*) {
     Cpu& cpu = this_cpu();
-    arch::set_timer_deadline(cpu.clock.on_timer_interrupt(arch::read_timer()));
-    charge_current_thread();
+    u64 now = arch::read_timer();
+    arch::set_timer_deadline(cpu.clock.on_timer_interrupt(now));
+    charge_current_thread(now);
     return IrqHandled::Yes;
 }
 

@@ -65,7 +65,7 @@ void handle_user_exception(Tcb& thread, const UserException& exception) {
     suspend_thread(thread);
 }
 
-void charge_current_thread() { this_cpu().scheduler.tick(arch::read_timer()); }
+void charge_current_thread(u64 now) { this_cpu().scheduler.tick(now); }
 
 void run_next_thread() {
     Cpu& cpu = this_cpu();

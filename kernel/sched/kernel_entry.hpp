@@ -25,8 +25,9 @@ struct UserException {
 void handle_syscall(Tcb& thread);
 void handle_user_exception(Tcb& thread, const UserException& exception);
 
-// The timer tick, as seen by the scheduler: charges the current thread's time slice.
-void charge_current_thread();
+// The timer tick at time `now`, as seen by the scheduler: charges the current thread's
+// time slice.
+void charge_current_thread(u64 now);
 
 // Chooses the next thread and runs it, or idles. Never returns: the kernel stack starts
 // afresh at the next entry.
