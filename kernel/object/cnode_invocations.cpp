@@ -159,7 +159,7 @@ kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, P
     case InvocationLabel::CNodeMove: return move_or_mutate(invocation, destination, false);
     case InvocationLabel::CNodeMutate: return move_or_mutate(invocation, destination, true);
     case InvocationLabel::CNodeRotate: return rotate(invocation, destination);
-    case InvocationLabel::UntypedRetype: break;
+    default: break; // the range check above admits only CNode labels
     }
     return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
 }

@@ -1,37 +1,11 @@
 #pragma once
-// Invocation errors, as user space sees them: a code and the details that say exactly what
-// was wrong. The numbering is ABI and follows seL4's.
-#include <kstd/types.hpp>
+// Invocation errors inside the kernel: a code (abi/errors.hpp) and the details that say
+// exactly what was wrong.
+#include <abi/errors.hpp>
 
 namespace tessera {
 
-enum class ErrorCode : u64 {
-    None = 0,
-    InvalidArgument = 1,   // detail: which argument (0-based message register)
-    InvalidCapability = 2, // detail: which capability (0 = the invoked one, 1.. = extra caps)
-    IllegalOperation = 3,
-    RangeError = 4,        // details: the smallest and largest allowed values
-    AlignmentError = 5,
-    FailedLookup = 6,      // details: source or destination, and the lookup failure
-    TruncatedMessage = 7,
-    DeleteFirst = 8,
-    RevokeFirst = 9,
-    NotEnoughMemory = 10,  // detail: bytes available
-    // Internal only: the operation stopped for a pending interrupt and is restarted
-    // after it; user space never sees this code.
-    Preempted = 0xff,
-};
-
 const char* error_code_name(ErrorCode code);
-
-// Why a capability pointer could not be resolved (seL4's lookup_fault).
-enum class LookupFailureType : u64 {
-    None = 0,
-    InvalidRoot = 1,       // the root (or a node on the way) is not a CNode
-    MissingCapability = 2, // the slot reached is empty; bits_left is what remained
-    DepthMismatch = 3,     // bits_left remained but the next level needs bits_found
-    GuardMismatch = 4,     // the guard (guard_found, guard_bits) did not match
-};
 
 struct LookupFailure {
     LookupFailureType type = LookupFailureType::None;

@@ -5,7 +5,7 @@ namespace tessera {
 
 InvocationReply handle_invocation(const Capability& cspace_root, u64 invoked_pointer, MessageInfo info,
                                   kstd::Span<const u64> words, kstd::Span<const u64> extra_pointers,
-                                  PreemptionPoint& preemption) {
+                                  PreemptionPoint& preemption, const InvocationContext& context) {
     InvocationReply reply;
     auto fault = [&](u64 pointer, const LookupFailure& failure) {
         reply.outcome = InvocationOutcome::CapabilityFault;
@@ -23,10 +23,15 @@ InvocationReply handle_invocation(const Capability& cspace_root, u64 invoked_poi
         extra[i] = slot.value();
     }
     u64 length = info.length < words.size() ? info.length : words.size();
-    Invocation invocation{info, words.subspan(0, length), invoked.value(), kstd::Span<Slot* const>(extra, extra_count)};
+    Invocation invocation{info, words.subspan(0, length), invoked.value(), kstd::Span<Slot* const>(extra, extra_count),
+                          context};
+    if (invocation.context.caller_cspace == nullptr) invocation.context.caller_cspace = &cspace_root;
 
     auto result = invoke_capability(invocation, preemption);
-    if (result) return reply;
+    if (result) {
+        if (context.reply != nullptr) reply.info.length = context.reply->length;
+        return reply;
+    }
     if (result.error().code == ErrorCode::Preempted) {
         reply.outcome = InvocationOutcome::Restart;
         return reply;
@@ -36,23 +41,30 @@ InvocationReply handle_invocation(const Capability& cspace_root, u64 invoked_poi
     return reply;
 }
 
+ObjectInvokers& object_invokers() {
+    static ObjectInvokers invokers;
+    return invokers;
+}
+
 kstd::Result<void, InvocationError> invoke_capability(const Invocation& invocation, PreemptionPoint& preemption) {
     if (invocation.invoked == nullptr || invocation.invoked->is_empty())
         return kstd::fail(InvocationError::invalid_capability(0));
     switch (invocation.invoked->cap.type()) {
     case CapType::Untyped: return invoke_untyped(invocation);
     case CapType::CNode: return invoke_cnode(invocation, preemption);
-    case CapType::Null:
-    case CapType::Zombie: return kstd::fail(InvocationError::invalid_capability(0));
-    // The remaining types get their invocations from the issues that implement them.
-    case CapType::Tcb:
-    case CapType::Endpoint:
-    case CapType::Notification:
-    case CapType::Reply:
+    case CapType::Tcb: return invoke_tcb(invocation);
     case CapType::Frame:
     case CapType::PageTable:
     case CapType::AsidControl:
     case CapType::AsidPool:
+        if (object_invokers().address_space == nullptr) return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
+        return object_invokers().address_space(invocation);
+    case CapType::Null:
+    case CapType::Zombie: return kstd::fail(InvocationError::invalid_capability(0));
+    // The remaining types get their invocations from the issues that implement them.
+    case CapType::Endpoint:
+    case CapType::Notification:
+    case CapType::Reply:
     case CapType::IrqControl:
     case CapType::IrqHandler: return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     }

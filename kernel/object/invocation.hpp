@@ -2,6 +2,8 @@
 // The invocation ABI: what a user thread passes when it invokes a capability, and how the
 // kernel answers. The trap path (the user-mode issue) builds an Invocation from registers
 // and the IPC buffer; everything from decoding on is here and host-tested.
+#include <abi/invocation_labels.hpp>
+#include <abi/message_info.hpp>
 #include <kstd/result.hpp>
 #include <kstd/span.hpp>
 #include <object/delete.hpp>
@@ -10,45 +12,26 @@
 
 namespace tessera {
 
-// The message-info word (seL4's layout):
-//   bits 0..6   length: message words, at most kMaxMessageLength
-//   bits 7..8   extra capabilities, at most kMaxExtraCaps
-//   bits 9..11  capabilities unwrapped (a bit per extra capability, on receive)
-//   bits 12..63 label: the operation, or the error code in a reply
-struct MessageInfo {
-    u64 label = 0;
+struct Tcb;
+
+// Where a successful invocation puts the words of its reply (ReadRegisters, GetAddress).
+struct ReplyWords {
+    kstd::Span<u64> room;
     u64 length = 0;
-    u64 extra_caps = 0;
-    u64 caps_unwrapped = 0;
 
-    static constexpr u64 kMaxMessageLength = 120;
-    static constexpr u64 kMaxExtraCaps = 3;
-
-    static constexpr MessageInfo from_word(u64 word) {
-        MessageInfo info;
-        info.length = word & 0x7f;
-        info.extra_caps = (word >> 7) & 0x3;
-        info.caps_unwrapped = (word >> 9) & 0x7;
-        info.label = word >> 12;
-        if (info.length > kMaxMessageLength) info.length = kMaxMessageLength;
-        return info;
+    [[nodiscard]] bool push(u64 word) {
+        if (length >= room.size()) return false;
+        room[length++] = word;
+        return true;
     }
-    constexpr u64 to_word() const {
-        return (label << 12) | ((caps_unwrapped & 0x7) << 9) | ((extra_caps & 0x3) << 7) | (length & 0x7f);
-    }
-    constexpr bool operator==(const MessageInfo&) const = default;
 };
 
-// Operation labels. Numbers are ABI; userlib uses the same values.
-enum class InvocationLabel : u64 {
-    UntypedRetype = 1,
-    CNodeRevoke = 2,
-    CNodeDelete = 3,
-    CNodeCopy = 4,
-    CNodeMint = 5,
-    CNodeMove = 6,
-    CNodeMutate = 7,
-    CNodeRotate = 8,
+// Who invokes, beyond the capability: the thread (null for the kernel's own tests) and
+// where reply words go.
+struct InvocationContext {
+    Tcb* caller = nullptr;
+    const Capability* caller_cspace = nullptr; // resolves capability pointers in arguments
+    ReplyWords* reply = nullptr;
 };
 
 struct Invocation {
@@ -56,7 +39,16 @@ struct Invocation {
     kstd::Span<const u64> words;        // the message, info.length words
     Slot* invoked = nullptr;            // the slot of the invoked capability
     kstd::Span<Slot* const> extra_caps; // slots of the extra capabilities, already looked up
+    InvocationContext context;
 };
+
+// Invocations of object types whose decoders live outside the portable core (the
+// architecture's address-space objects); registered at boot, null until then.
+using ObjectInvoker = kstd::Result<void, InvocationError> (*)(const Invocation& invocation);
+struct ObjectInvokers {
+    ObjectInvoker address_space = nullptr; // Frame, PageTable, AsidControl, AsidPool
+};
+ObjectInvokers& object_invokers();
 
 // A capability pointer that did not resolve while setting up an invocation. The faults
 // issue delivers it to the thread's fault handler; it never reaches the invoked object.
@@ -67,7 +59,7 @@ struct CapabilityFault {
 };
 
 enum class InvocationOutcome : u8 {
-    Success,         // reply with `info` (label 0, no words)
+    Success,         // reply with `info` (label 0) and the context's reply words
     Error,           // reply with `info` (label = error code) and `words`
     CapabilityFault, // the invoked or an extra capability pointer did not resolve
     Restart,         // preempted: take the interrupt, then run the same invocation again
@@ -84,7 +76,7 @@ struct InvocationReply {
 // extra capabilities in the caller's CSpace, decodes, performs, and encodes the reply.
 InvocationReply handle_invocation(const Capability& cspace_root, u64 invoked_pointer, MessageInfo info,
                                   kstd::Span<const u64> words, kstd::Span<const u64> extra_pointers,
-                                  PreemptionPoint& preemption);
+                                  PreemptionPoint& preemption, const InvocationContext& context = {});
 
 // Decodes and, when every argument is valid, performs the invocation. ErrorCode::Preempted
 // (inside the error) means: take the pending interrupt and restart the same invocation.
@@ -97,5 +89,6 @@ MessageInfo encode_error_reply(const InvocationError& error, kstd::Span<u64> wor
 // Per-type decoders, called by invoke_capability.
 kstd::Result<void, InvocationError> invoke_untyped(const Invocation& invocation);
 kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, PreemptionPoint& preemption);
+kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation);
 
 } // namespace tessera

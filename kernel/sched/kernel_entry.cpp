@@ -49,6 +49,8 @@ void handle_syscall(Tcb& thread) {
         if (!events.push_back({frame.argument(0), frame.argument(1)})) frame.set_result(0, 1);
         return;
     case Syscall::DebugSuspend: suspend_thread(thread); return;
+    case Syscall::DebugPutString:
+    case Syscall::DebugHalt:
     case Syscall::Call:
         // The trap-level invocation path (IPC buffer, reply registers) arrives with the
         // IPC issue; until then a Call is refused like an unknown number.

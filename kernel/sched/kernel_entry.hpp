@@ -1,19 +1,10 @@
 #pragma once
 // What the kernel does when a user thread enters it, independent of the architecture:
 // system calls, exceptions, and the choice of who runs next.
+#include <abi/syscalls.hpp>
 #include <object/tcb.hpp>
 
 namespace tessera {
-
-// System-call numbers (the value in the syscall-number register). Numbers are ABI.
-enum class Syscall : u64 {
-    Call = 1,  // invoke a capability: the invocation ABI (the IPC issue adds the rest)
-    Yield = 2, // give the rest of the time slice to threads of the same priority
-    // Debug calls, for early bring-up and the kernel's own tests.
-    DebugPutChar = 0x100,  // a0: the character
-    DebugRecord = 0x101,   // a0, a1: an event for the kernel's user-mode self-tests
-    DebugSuspend = 0x102,  // suspend the calling thread
-};
 
 struct UserException {
     u64 cause;   // the architecture's cause code

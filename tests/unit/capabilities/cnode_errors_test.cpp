@@ -27,7 +27,7 @@ std::vector<u64> words_for(L label, u64 dest, u64 dest_depth, u64 src, u64 src_d
     case L::CNodeMove: return {dest, dest_depth, src, src_depth};
     case L::CNodeMutate: return {dest, dest_depth, src, src_depth, 0};
     case L::CNodeRotate: return {dest, dest_depth, 0, 15, 64, 0, src, src_depth};
-    case L::UntypedRetype: break;
+    default: break;
     }
     return {};
 }

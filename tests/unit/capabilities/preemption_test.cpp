@@ -161,7 +161,7 @@ TEST_CASE("invoke_capability reports Preempted and stops at the first pending po
     MessageInfo info;
     info.label = static_cast<u64>(InvocationLabel::CNodeRevoke);
     info.length = 2;
-    Invocation invocation{info, kstd::Span<const u64>(words, 2), &k.slot(kRoot), kstd::Span<Slot* const>()};
+    Invocation invocation{info, kstd::Span<const u64>(words, 2), &k.slot(kRoot), kstd::Span<Slot* const>(), {}};
     u64 count = capabilities(k);
     u64 calls = 0;
     for (;;) {
