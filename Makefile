@@ -8,6 +8,8 @@ QEMU_EXTRA ?=
 MESON_SETUP = meson setup $(BUILD) --cross-file cross/common.ini --cross-file cross/riscv64.ini \
               --native-file cross/native.ini
 KERNEL = $(BUILD)/kernel/tessera.elf
+# The root task and its tasks, a CPIO archive QEMU loads as the initrd (docs/boot-image.md).
+BOOT_IMAGE = $(BUILD)/roottask/boot-image.cpio
 
 .PHONY: all build run test debug clean
 
@@ -19,13 +21,13 @@ $(BUILD)/build.ninja:
 build:
 	@sh tools/install-deps.sh build
 	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
-	@ninja -C $(BUILD) kernel/tessera.elf
+	@ninja -C $(BUILD) kernel/tessera.elf roottask/boot-image.cpio
 
 run:
 	@sh tools/install-deps.sh run
 	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
-	@ninja --quiet -C $(BUILD) kernel/tessera.elf
-	@sh tools/qemu-run.sh $(KERNEL) $(QEMU_EXTRA)
+	@ninja --quiet -C $(BUILD) kernel/tessera.elf roottask/boot-image.cpio
+	@sh tools/qemu-run.sh $(KERNEL) $(BOOT_IMAGE) $(QEMU_EXTRA)
 
 test:
 	@sh tools/install-deps.sh test
@@ -38,10 +40,10 @@ test:
 debug:
 	@sh tools/install-deps.sh debug
 	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
-	@ninja --quiet -C $(BUILD) kernel/tessera.elf
+	@ninja --quiet -C $(BUILD) kernel/tessera.elf roottask/boot-image.cpio
 	@echo "QEMU is waiting for a debugger. In another terminal:"
 	@echo "  gdb-multiarch -x tools/gdbinit $(KERNEL)"
-	@sh tools/qemu-run.sh $(KERNEL) -s -S $(QEMU_EXTRA)
+	@sh tools/qemu-run.sh $(KERNEL) $(BOOT_IMAGE) -s -S $(QEMU_EXTRA)
 
 clean:
 	rm -rf $(BUILD)

@@ -10,6 +10,7 @@
 #include <memory/phys_range.hpp>
 
 namespace tessera {
+class Capability;
 struct Cpu;
 struct PlatformInfo;
 class BootPageAllocator;
@@ -68,9 +69,11 @@ kstd::StringView timer_mechanism();
 // User threads. A fresh user context starts at `entry` with `stack` and `argument` (the
 // first argument register), in user mode with interrupts enabled.
 void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument);
-// Switches to the address space whose root page table the kernel sees at `root_table`
-// (null: the kernel's own, with an empty user half).
-void activate_address_space(void* root_table);
+// Switches to the VSpace `vspace_root` names: satp gets its root table and ASID, and no
+// TLB entry is flushed (they are tagged by ASID). Null, or a capability that is not a
+// valid root whose ASID still names it, gives the kernel-only space (ASID 0, an empty
+// user half).
+void activate_address_space(const tessera::Capability* vspace_root);
 // Loads the frame and enters user mode; a trap from there comes back through the kernel.
 [[noreturn]] void return_to_user(TrapFrame& frame);
 // Runs nothing until an interrupt makes a thread runnable: the idle thread.

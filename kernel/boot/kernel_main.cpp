@@ -2,13 +2,16 @@
 #include <boot/boot_state.hpp>
 #include <boot/bootargs.hpp>
 #include <boot/kernel_main.hpp>
+#include <boot/root_task.hpp>
 #include <boot/selftest.hpp>
 #include <console/console.hpp>
 #include <console/panic.hpp>
 #include <cpu/cpu.hpp>
+#include <arch/address_space.hpp>
 #include <irq/dispatcher.hpp>
 #include <memory/boot_page_allocator.hpp>
 #include <platform/device_tree.hpp>
+#include <object/thread_control.hpp>
 #include <sched/kernel_entry.hpp>
 
 namespace tessera {
@@ -81,6 +84,8 @@ void kernel_main(const BootHandoff& handoff) {
 
     set_up_memory(boot_state);
     install_thread_finaliser();
+    install_thread_control();
+    arch::install_address_space_objects();
     print_boot_summary(boot_state);
     arch::report_secondary_cpus(boot_state.platform, this_cpu());
 
@@ -101,8 +106,14 @@ void kernel_main(const BootHandoff& handoff) {
         arch::power_off(false);
     }
 
-    kprintln("boot complete; no root task yet, the boot CPU idles (quit QEMU with Ctrl-A X)");
-    for (;;) arch::wait_for_interrupt();
+    if (!boot_state.platform.initrd) {
+        kprintln("boot complete; no boot image (-initrd), so no root task: the boot CPU idles "
+                 "(quit QEMU with Ctrl-A X)");
+        for (;;) arch::wait_for_interrupt();
+    }
+    auto built = build_root_task(boot_state);
+    if (!built) stop_boot(built.error().text());
+    run_next_thread();
 }
 
 } // namespace tessera

@@ -51,6 +51,7 @@ const char* reserved_kind_name(ReservedKind kind) {
     case ReservedKind::KernelImage: return "kernel image";
     case ReservedKind::Initrd: return "initrd";
     case ReservedKind::KernelAllocation: return "kernel boot allocation";
+    case ReservedKind::RootTaskObjects: return "root task objects";
     }
     return "?";
 }

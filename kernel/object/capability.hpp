@@ -8,6 +8,17 @@
 //           bits 16..63  object address (48 bits, sign-extended: kernel addresses are
 //                        upper-half, so bit 47 is set; physical for device memory)
 //   word 1               type-specific: badge, guard, watermark, IRQ line, ...
+//
+// Word 1 of the address-space objects (riscv64 Sv39) records where they are mapped, so
+// that unmapping and deletion find the entry without searching:
+//   Frame      bit 0 device memory, bit 1 mapped, bits 12..37 the mapped user address,
+//              bits 48..63 the ASID of the VSpace it is mapped in
+//   PageTable  bit 0 mapped below another table, bit 1 a VSpace root with an ASID,
+//              bits 2..3 its level (2: entries map 1 GiB, 1: 2 MiB, 0: 4 KiB),
+//              bits 12..37 the address of the region it covers (mapped only),
+//              bits 48..63 the ASID (mapped or root)
+//   AsidPool   the first of its 512 ASIDs
+#include <abi/vm.hpp>
 #include <kstd/bit.hpp>
 #include <kstd/types.hpp>
 
@@ -56,6 +67,19 @@ struct Rights {
     constexpr Rights masked_by(Rights mask) const { return Rights{static_cast<u8>(bits & mask.bits)}; }
     constexpr bool operator==(const Rights&) const = default;
 };
+
+// Word-1 fields of Frame and PageTable capabilities (layout above). A user address is
+// page-aligned and below kUserAddressLimit, so it is kept in place in bits 12..37.
+inline constexpr u64 kMappingFlagMapped = u64{1} << 1;     // Frame
+inline constexpr u64 kMappingFlagDevice = u64{1} << 0;     // Frame
+inline constexpr u64 kTableFlagMapped = u64{1} << 0;       // PageTable
+inline constexpr u64 kTableFlagRoot = u64{1} << 1;         // PageTable
+inline constexpr unsigned kTableLevelShift = 2;            // PageTable, 2 bits
+inline constexpr u64 kMappingAddressMask = (kUserAddressLimit - 1) & ~(kPageBytes - 1);
+inline constexpr unsigned kMappingAsidShift = 48;
+static_assert(kMappingAsidShift + kAsidBits == 64, "the ASID fills the top of word 1");
+static_assert(kUserAddressLimit <= (u64{1} << kMappingAsidShift), "a user address stays below the ASID");
+static_assert(kPageBytes > (u64{3} << kTableLevelShift), "the flags stay below the page offset");
 
 // The CNode guard: `guard_bits` bits that a capability pointer must match, value below.
 inline constexpr unsigned kMaxCNodeRadix = 58;
@@ -120,6 +144,29 @@ public:
     constexpr u64 badge() const { return word1_; }
     // Frame.
     constexpr unsigned frame_size_bits() const { return small_field(); }
+    constexpr bool frame_is_mapped() const { return (word1_ & kMappingFlagMapped) != 0; }
+    constexpr u64 frame_mapped_asid() const { return word1_ >> kMappingAsidShift; }
+    constexpr u64 frame_mapped_address() const { return word1_ & kMappingAddressMask; }
+    constexpr Capability frame_mapped_at(u64 asid, u64 vaddr) const {
+        return with_word1((word1_ & kMappingFlagDevice) | kMappingFlagMapped | (vaddr & kMappingAddressMask) |
+                          (asid << kMappingAsidShift));
+    }
+    constexpr Capability frame_unmapped() const { return with_word1(word1_ & kMappingFlagDevice); }
+    // PageTable.
+    constexpr bool page_table_is_mapped() const { return (word1_ & kTableFlagMapped) != 0; }
+    constexpr bool page_table_is_root() const { return (word1_ & kTableFlagRoot) != 0; }
+    constexpr unsigned page_table_level() const { return static_cast<unsigned>((word1_ >> kTableLevelShift) & 3); }
+    constexpr u64 page_table_asid() const { return word1_ >> kMappingAsidShift; }
+    constexpr u64 page_table_mapped_address() const { return word1_ & kMappingAddressMask; }
+    // Mapped below another table: a table of `level` covering the region at `vaddr`.
+    constexpr Capability page_table_mapped_at(u64 asid, u64 vaddr, unsigned level) const {
+        return with_word1(kTableFlagMapped | (u64{level & 3} << kTableLevelShift) | (vaddr & kMappingAddressMask) |
+                          (asid << kMappingAsidShift));
+    }
+    constexpr Capability page_table_as_root(u64 asid) const {
+        return with_word1(kTableFlagRoot | (u64{2} << kTableLevelShift) | (asid << kMappingAsidShift));
+    }
+    constexpr Capability page_table_unmapped() const { return with_word1(0); }
     // AsidPool.
     constexpr u64 asid_base() const { return word1_; }
     // IrqHandler.
@@ -152,5 +199,20 @@ private:
 
 static_assert(sizeof(Capability) == 16);
 static_assert(__is_trivially_copyable(Capability));
+
+// The mapping fields survive a round trip at their extremes.
+static_assert(Capability::frame(0x80000000, 12, true, Rights::all())
+                  .frame_mapped_at(0xffff, kUserAddressLimit - kPageBytes)
+                  .frame_mapped_address() == kUserAddressLimit - kPageBytes);
+static_assert(Capability::frame(0x80000000, 12, true, Rights::all()).frame_mapped_at(0xffff, 0).frame_mapped_asid() ==
+              0xffff);
+static_assert(Capability::frame(0x80000000, 12, true, Rights::all()).frame_mapped_at(1, 0).frame_unmapped().is_device());
+static_assert(!Capability::frame(0x80000000, 21, false, Rights::all()).frame_mapped_at(1, 0).is_device());
+static_assert(Capability::page_table(0x80000000).page_table_mapped_at(7, 0x40000000, 1).page_table_level() == 1);
+static_assert(Capability::page_table(0x80000000).page_table_mapped_at(7, 0x40000000, 1).page_table_asid() == 7);
+static_assert(!Capability::page_table(0x80000000).page_table_mapped_at(7, 0, 0).page_table_is_root());
+static_assert(Capability::page_table(0x80000000).page_table_as_root(0xffff).page_table_is_root());
+static_assert(Capability::page_table(0x80000000).page_table_as_root(0xffff).page_table_asid() == 0xffff);
+static_assert(Capability::asid_pool(0x80000000, 0xfe00).asid_base() == 0xfe00);
 
 } // namespace tessera

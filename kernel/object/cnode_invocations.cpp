@@ -7,9 +7,9 @@
 //   Mutate(dest, depth, src, depth, guard)              extra: source root
 //   Rotate(dest, depth, pivot data, pivot, depth, src data, src, depth)
 //                                                       extra: pivot root, source root
-#include <kstd/bit.hpp>
 #include <object/cspace.hpp>
 #include <object/derivation.hpp>
+#include <object/derive.hpp>
 #include <object/invocation.hpp>
 
 namespace tessera {
@@ -29,39 +29,6 @@ Capability mask_rights(const Capability& cap, Rights mask) {
     case CapType::Notification:
     case CapType::Reply:
     case CapType::Frame: return cap.with_rights(cap.rights().masked_by(mask));
-    default: return cap;
-    }
-}
-
-// A badge for an unbadged endpoint or notification (Mint only: `preserve` is false), or a
-// new guard for a CNode. A null result means the change is not allowed.
-Capability update_data(bool preserve, u64 data, const Capability& cap) {
-    switch (cap.type()) {
-    case CapType::Endpoint:
-    case CapType::Notification:
-        if (!preserve && cap.badge() == 0) return cap.with_word1(data);
-        return Capability::null();
-    case CapType::CNode: {
-        u64 guard_bits = data & 0x3f;
-        if (guard_bits + cap.cnode_radix() > kWordBits) return Capability::null();
-        u64 guard = (data >> 6) & kstd::low_mask(static_cast<unsigned>(guard_bits));
-        return Capability::cnode(cap.address(), cap.cnode_radix(), static_cast<unsigned>(guard_bits), guard);
-    }
-    default: return cap;
-    }
-}
-
-// The capability a Copy or Mint places: null when the type cannot be copied.
-Capability derive(const Capability& cap) {
-    switch (cap.type()) {
-    case CapType::Zombie:
-    case CapType::IrqControl:
-    case CapType::Reply:
-    case CapType::Null:
-    // An Untyped region has one watermark, kept in its one capability: Untyped
-    // capabilities move but are never copied.
-    case CapType::Untyped: return Capability::null();
-    case CapType::Frame: return cap.with_word1(cap.is_device() ? 1 : 0); // a copy is not mapped
     default: return cap;
     }
 }
@@ -87,8 +54,8 @@ kstd::Result<void, InvocationError> copy_or_mint(const Invocation& invocation, S
     TwoSlots slots = TRY(decode_source_and_destination(invocation, destination));
     if (words.size() < (mint ? 6u : 5u)) return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
     Capability cap = mask_rights(slots.source->cap, Rights::from_word(words[4]));
-    if (mint) cap = update_data(false, words[5], cap);
-    Capability derived = derive(cap);
+    if (mint) cap = update_capability_data(false, words[5], cap);
+    Capability derived = derive_capability(cap);
     if (derived.is_null()) return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     insert_child(derived, *slots.source, *slots.destination, is_revocable_derivation(derived, slots.source->cap));
     return {};
@@ -100,7 +67,7 @@ kstd::Result<void, InvocationError> move_or_mutate(const Invocation& invocation,
     Capability cap = slots.source->cap;
     if (mutate) {
         if (words.size() < 5) return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
-        cap = update_data(true, words[4], cap);
+        cap = update_capability_data(true, words[4], cap);
         if (cap.is_null()) return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     }
     move_capability(cap, *slots.source, *slots.destination);
@@ -123,8 +90,8 @@ kstd::Result<void, InvocationError> rotate(const Invocation& invocation, Slot* d
     if (pivot->is_empty()) return kstd::fail(missing_capability(false));
     if (source->cap.type() == CapType::Zombie || pivot->cap.type() == CapType::Zombie)
         return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
-    Capability new_source = update_data(true, source_data, source->cap);
-    Capability new_pivot = update_data(true, pivot_data, pivot->cap);
+    Capability new_source = update_capability_data(true, source_data, source->cap);
+    Capability new_pivot = update_capability_data(true, pivot_data, pivot->cap);
     if (new_source.is_null() || new_pivot.is_null()) return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
 
     if (source == destination) {

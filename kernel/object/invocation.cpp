@@ -52,7 +52,7 @@ kstd::Result<void, InvocationError> invoke_capability(const Invocation& invocati
     switch (invocation.invoked->cap.type()) {
     case CapType::Untyped: return invoke_untyped(invocation);
     case CapType::CNode: return invoke_cnode(invocation, preemption);
-    case CapType::Tcb: return invoke_tcb(invocation);
+    case CapType::Tcb: return invoke_tcb(invocation, preemption);
     case CapType::Frame:
     case CapType::PageTable:
     case CapType::AsidControl:

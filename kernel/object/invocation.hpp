@@ -47,6 +47,7 @@ struct Invocation {
 using ObjectInvoker = kstd::Result<void, InvocationError> (*)(const Invocation& invocation);
 struct ObjectInvokers {
     ObjectInvoker address_space = nullptr; // Frame, PageTable, AsidControl, AsidPool
+    bool (*is_vspace_root)(const Capability& cap) = nullptr;
 };
 ObjectInvokers& object_invokers();
 
@@ -89,6 +90,6 @@ MessageInfo encode_error_reply(const InvocationError& error, kstd::Span<u64> wor
 // Per-type decoders, called by invoke_capability.
 kstd::Result<void, InvocationError> invoke_untyped(const Invocation& invocation);
 kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, PreemptionPoint& preemption);
-kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation);
+kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation, PreemptionPoint& preemption);
 
 } // namespace tessera

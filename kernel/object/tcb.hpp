@@ -19,7 +19,7 @@ enum class TcbSlot : u8 {
 static_assert(static_cast<u64>(TcbSlot::Reply) + 1 == kTcbSlotCount);
 
 enum class ThreadState : u8 {
-    Inactive = 0, // made, or suspended: never scheduled until resumed
+    Inactive = 0, // made, or stopped by TCB.Suspend: never scheduled until resumed
     Running,      // runnable: in a ready queue or on a CPU
     Restart,      // runnable, and its system call restarts when it runs (preempted operation)
     Suspended,    // stopped by the kernel after a fault it could not deliver
@@ -32,10 +32,12 @@ struct Tcb {
     arch::TrapFrame registers; // the user context, saved on every entry to the kernel
     Schedulable schedule;
     ThreadState state;
-    u8 max_controlled_priority;
+    u8 max_controlled_priority; // the highest priority this thread may give (TCB.SetPriority)
     u64 time_slice_left; // ticks
-    u64 ipc_buffer;      // user address of the IPC buffer
-    char name[16];       // for the kernel's log and the debugger, set by the root task
+    // User address of the IPC buffer (TCB.Configure, SetIpcBuffer). The kernel reaches the
+    // buffer through the frame in the IpcBuffer slot, at this address's offset in the frame.
+    u64 ipc_buffer;
+    char name[16]; // for the kernel's log and the debugger (TCB.SetName), NUL-terminated
 
     Slot& slot(TcbSlot which) { return slots[static_cast<u8>(which)]; }
     bool runnable() const { return state == ThreadState::Running || state == ThreadState::Restart; }

@@ -5,6 +5,7 @@
 #include <kstd/optional.hpp>
 #include <kstd/string_view.hpp>
 #include <memory/phys_range.hpp>
+#include <memory/region_set.hpp>
 
 namespace tessera {
 
@@ -19,6 +20,7 @@ enum class ReservedKind : u8 {
     KernelImage,
     Initrd,
     KernelAllocation,   // pages the kernel took at boot (page tables)
+    RootTaskObjects,    // the root task's CNode, TCB, page tables and frames
 };
 
 struct ReservedRange {
@@ -63,6 +65,8 @@ struct PlatformInfo {
     PlicInfo plic;
     kstd::Optional<ConsoleInfo> console;
     kstd::Optional<PhysRange> initrd;
+    // Page-rounded register ranges of the devices user space may drive (device Untyped).
+    RegionSet device_regions;
 
     u64 memory_bytes() const {
         u64 total = 0;

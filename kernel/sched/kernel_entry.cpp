@@ -1,7 +1,10 @@
+#include <abi/vm.hpp>
+#include <arch/address_space.hpp>
 #include <arch/interface.hpp>
 #include <console/console.hpp>
 #include <cpu/cpu.hpp>
 #include <kstd/bounded_vector.hpp>
+#include <sched/invocation_syscall.hpp>
 #include <sched/kernel_entry.hpp>
 
 namespace tessera {
@@ -11,9 +14,32 @@ namespace {
 kstd::BoundedVector<RecordedEvent, 256> events;
 void (*idle_hook)() = nullptr;
 
-void* address_space_of(Tcb& thread) {
+// The architecture checks that it is a valid VSpace root and falls back to the kernel-only
+// space otherwise.
+const Capability* address_space_of(Tcb& thread) { return &thread.slot(TcbSlot::VSpaceRoot).cap; }
+
+// Writes user memory to the console, page by page as the thread's address space maps it.
+void debug_put_string(Tcb& thread) {
+    arch::TrapFrame& frame = thread.registers;
+    u64 address = frame.argument(0);
+    u64 length = frame.argument(1);
+    if (length > kDebugPutStringLimit || address + length < address) {
+        frame.set_result(0, 1);
+        return;
+    }
     const Capability& vspace = thread.slot(TcbSlot::VSpaceRoot).cap;
-    return vspace.type() == CapType::PageTable ? reinterpret_cast<void*>(vspace.address()) : nullptr;
+    while (length > 0) {
+        u64 chunk = kstd::min(length, kPageBytes - (address & (kPageBytes - 1)));
+        const u8* bytes = arch::user_memory(vspace, address, chunk, false);
+        if (bytes == nullptr) {
+            frame.set_result(0, 1);
+            return;
+        }
+        arch::debug_write(kstd::StringView(reinterpret_cast<const char*>(bytes), chunk));
+        address += chunk;
+        length -= chunk;
+    }
+    frame.set_result(0, 0);
 }
 
 } // namespace
@@ -49,12 +75,11 @@ void handle_syscall(Tcb& thread) {
         if (!events.push_back({frame.argument(0), frame.argument(1)})) frame.set_result(0, 1);
         return;
     case Syscall::DebugSuspend: suspend_thread(thread); return;
-    case Syscall::DebugPutString:
+    case Syscall::DebugPutString: debug_put_string(thread); return;
     case Syscall::DebugHalt:
-    case Syscall::Call:
-        // The trap-level invocation path (IPC buffer, reply registers) arrives with the
-        // IPC issue; until then a Call is refused like an unknown number.
-        break;
+        kprintln("thread {} asked for a power-off ({})", thread.name, frame.argument(0) == 0 ? "success" : "failure");
+        arch::power_off(frame.argument(0) != 0);
+    case Syscall::Call: handle_call_syscall(thread); return;
     }
     kprintln("thread {}: unknown system call {} at pc {}; suspended (no fault handler yet)", thread.name,
              frame.syscall_number(), kstd::Hex{frame.program_counter()});

@@ -344,3 +344,45 @@ TEST_CASE("QEMU trees: reserved ranges are the blob itself, /memreserve/ entries
         }
     }
 }
+
+TEST_CASE("QEMU trees: device regions cover every ordinary device and no privileged one") {
+    const char* const privileged[] = {"riscv,plic0", "sifive,plic-1.0.0", "riscv,clint0", "sifive,clint0",
+                                      "riscv,aplic", "riscv,imsics", "sifive,test0", "sifive,test1", "syscon"};
+    for (const QemuDtb& dtb : tessera_test::qemu_dtbs()) {
+        INFO("dtb " << dtb.name);
+        auto discovery = discover_ok(dtb);
+        const auto& regions = discovery.platform->device_regions;
+        const void* fdt = dtb.file.data();
+        REQUIRE(!regions.empty());
+        for (const PhysRange& range : regions) {
+            CHECK(range.base % 4096 == 0);
+            CHECK(range.end % 4096 == 0);
+            for (const PhysRange& ram : discovery.platform->memory) CHECK(!ram.overlaps(range));
+        }
+        int soc = fdt_path_offset(fdt, "/soc");
+        REQUIRE(soc >= 0);
+        std::size_t ordinary = 0;
+        int node = 0;
+        fdt_for_each_subnode(node, fdt, soc) {
+            if (fdt_getprop(fdt, node, "reg", nullptr) == nullptr) continue;
+            bool is_privileged = std::any_of(std::begin(privileged), std::end(privileged), [&](const char* c) {
+                return fdt_node_check_compatible(fdt, node, c) == 0;
+            });
+            for (const PhysRange& reg : reg_of(fdt, node)) {
+                INFO("node " << fdt_get_name(fdt, node, nullptr));
+                if (is_privileged) {
+                    CHECK(!regions.intersects(reg));
+                } else {
+                    CHECK(regions.contains(reg.base));
+                    CHECK(regions.contains(reg.end - 1));
+                    ++ordinary;
+                }
+            }
+        }
+        CHECK(ordinary >= 10); // serial, rtc, 8 virtio-mmio slots, flash, pci, fw-cfg
+        CHECK(regions.contains(0x10000000));  // the UART
+        CHECK(!regions.contains(0x0c000000)); // the PLIC (or the APLIC in the AIA tree)
+        CHECK(!regions.contains(0x02000000)); // the CLINT
+        CHECK(!regions.contains(0x00100000)); // the reset / power-off device
+    }
+}

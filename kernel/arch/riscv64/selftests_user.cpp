@@ -1,9 +1,10 @@
 // Boot self-test of user mode on riscv64: threads in their own address space, entered
 // through sret, back through ecall, interrupts and faults; the scheduler's priorities and
 // round robin; a faulting thread suspended while the others run on.
+#include <abi/vm.hpp>
+#include <arch/address_space.hpp>
 #include <arch/csr.hpp>
 #include <arch/interface.hpp>
-#include <arch/sv39.hpp>
 #include <boot/selftest_space.hpp>
 #include <cpu/cpu.hpp>
 #include <object/derivation.hpp>
@@ -30,30 +31,70 @@ using tessera::Tcb;
 constexpr u64 kCodeAddress = 0x10000;
 constexpr u64 kStackBase = 0x100000;
 constexpr u64 kThreads = 6;
-// Slots of the self-test space: page tables 20.., frames 30.. (code, then stacks), TCBs 40..
-constexpr u64 kTableSlots = 20, kTableCount = 3, kCodeSlot = 30, kStackSlots = 31, kTcbSlots = 40;
+// Slots of the self-test space: page tables 20.. (the last one becomes the root), frames
+// 30.. (code, then stacks), TCBs 40..; the ASID pool's Untyped, AsidControl and the pool 60..
+constexpr u64 kTableSlots = 20, kTableCount = 2, kCodeSlot = 30, kStackSlots = 31, kTcbSlots = 40;
+constexpr u64 kRootSlot = kTableSlots + kTableCount;
 constexpr u64 kDeletedTcbSlot = 50;
+constexpr u64 kPoolUntypedSlot = 60, kAsidControlSlot = 61, kPoolSlot = 62;
 
 u64 saved_context[14];
-u64 next_table;
 
 bool no_interrupt(void*) { return false; }
 
 void finish_when_idle() { riscv64_resume_kernel_context(saved_context); }
 
-u64 table_from_space(void*) {
-    if (next_table == kTableSlots + kTableCount) return 0;
-    return tessera::selftest_slot(next_table++).cap.address() - DIRECT_MAP_BASE;
+bool invoke(tessera::SelfTestContext& t, u64 pointer, InvocationLabel label, kstd::Span<const u64> words,
+            kstd::Span<const u64> extra) {
+    tessera::PreemptionPoint never(no_interrupt, nullptr);
+    tessera::MessageInfo info;
+    info.label = static_cast<u64>(label);
+    info.length = words.size();
+    info.extra_caps = extra.size();
+    auto reply = tessera::handle_invocation(tessera::selftest_slot(0).cap, pointer, info, words, extra, never);
+    return t.expect(reply.outcome == tessera::InvocationOutcome::Success, "invocation {} on slot {} failed: error {}",
+                    static_cast<u64>(label), pointer, reply.info.label);
 }
 
-sv39::Pte* table_at(void*, u64 physical) { return reinterpret_cast<sv39::Pte*>(DIRECT_MAP_BASE + physical); }
+bool retype(tessera::SelfTestContext& t, ObjectType type, u64 size_bits, u64 first_slot, u64 count) {
+    const u64 words[] = {static_cast<u64>(type), size_bits, 0, 0, first_slot, count};
+    const u64 extra[] = {0};
+    return invoke(t, 1, InvocationLabel::UntypedRetype, kstd::Span<const u64>(words), kstd::Span<const u64>(extra));
+}
 
-bool retype(tessera::SelfTestContext& t, ObjectType type, u64 first_slot, u64 count) {
-    tessera::PreemptionPoint never(no_interrupt, nullptr);
-    const u64 words[] = {static_cast<u64>(type), 0, 0, 0, first_slot, count};
-    auto reply = tessera::selftest_invoke(1, InvocationLabel::UntypedRetype, kstd::Span<const u64>(words), 0, never);
-    return t.expect(reply.outcome == tessera::InvocationOutcome::Success, "retype of type {} failed: error {}",
-                    static_cast<u64>(type), reply.info.label);
+// One address space for all threads, built the way a root task builds one: an ASID pool
+// from a 4 KiB Untyped, a root table with an ASID (which brings the kernel half), the
+// tables below it, then the program (read, execute) and a stack per thread (read, write).
+bool build_address_space(tessera::SelfTestContext& t) {
+    install_address_space_objects();
+    if (!retype(t, ObjectType::Untyped, 12, kPoolUntypedSlot, 1)) return false;
+    tessera::place_original(Capability::asid_control(), tessera::selftest_slot(kAsidControlSlot));
+    const u64 pool_words[] = {kPoolSlot, 64};
+    const u64 pool_extra[] = {kPoolUntypedSlot, 0};
+    const u64 root_extra[] = {kRootSlot};
+    if (!invoke(t, kAsidControlSlot, InvocationLabel::AsidControlMakePool, kstd::Span<const u64>(pool_words),
+                kstd::Span<const u64>(pool_extra)) ||
+        !invoke(t, kPoolSlot, InvocationLabel::AsidPoolAssign, {}, kstd::Span<const u64>(root_extra)))
+        return false;
+    const u64 table_words[] = {kCodeAddress, tessera::kVmAttributesNone};
+    for (u64 i = 0; i < kTableCount; ++i)
+        if (!invoke(t, kTableSlots + i, InvocationLabel::PageTableMap, kstd::Span<const u64>(table_words),
+                    kstd::Span<const u64>(root_extra)))
+            return false;
+
+    Slot& root = tessera::selftest_slot(kRootSlot);
+    u64 code = tessera::selftest_slot(kCodeSlot).cap.address();
+    usize program_size = static_cast<usize>(riscv64_user_program_end - riscv64_user_program_start);
+    __builtin_memcpy(reinterpret_cast<void*>(code), riscv64_user_program_start, program_size);
+    asm volatile("fence.i" ::: "memory");
+    auto mapped = boot_map_frame(root, tessera::selftest_slot(kCodeSlot), kCodeAddress, tessera::VmRights::kReadExecute);
+    for (u64 i = 0; i < kThreads && mapped; ++i)
+        mapped = boot_map_frame(root, tessera::selftest_slot(kStackSlots + i), kStackBase + i * 2 * PAGE_SIZE,
+                                tessera::VmRights::kReadWrite);
+    if (!t.expect(mapped.ok(), "mapping the user frames failed: error {}",
+                  mapped ? u64{0} : static_cast<u64>(mapped.error().code)))
+        return false;
+    return t.expect(is_valid_vspace_root(root.cap), "the root table has no valid ASID");
 }
 
 struct ThreadPlan {
@@ -66,28 +107,11 @@ struct ThreadPlan {
 
 KERNEL_SELFTEST(USR0001, "user threads run by priority and round robin, and a faulting one is suspended") {
     if (!tessera::selftest_space_set_up(t)) return;
-    if (!retype(t, ObjectType::PageTable, kTableSlots, kTableCount + 1) ||
-        !retype(t, ObjectType::Frame4K, kCodeSlot, 1 + kThreads) || !retype(t, ObjectType::Tcb, kTcbSlots, kThreads) ||
-        !retype(t, ObjectType::Tcb, kDeletedTcbSlot, 1))
+    if (!retype(t, ObjectType::PageTable, 0, kTableSlots, kTableCount + 1) ||
+        !retype(t, ObjectType::Frame4K, 0, kCodeSlot, 1 + kThreads) || !retype(t, ObjectType::Tcb, 0, kTcbSlots, kThreads) ||
+        !retype(t, ObjectType::Tcb, 0, kDeletedTcbSlot, 1) || !build_address_space(t))
         return;
-
-    // One address space for all threads: root table in slot 20 + kTableCount, the kernel's
-    // half copied in, the program (read, execute) and a stack per thread (read, write).
-    Slot& root_slot = tessera::selftest_slot(kTableSlots + kTableCount);
-    auto* root = reinterpret_cast<void*>(root_slot.cap.address());
-    copy_kernel_mappings(root);
-    next_table = kTableSlots;
-    sv39::PageTable space(root_slot.cap.address() - DIRECT_MAP_BASE, sv39::Memory{table_from_space, table_at, nullptr});
-    u64 code = tessera::selftest_slot(kCodeSlot).cap.address();
-    usize program_size = static_cast<usize>(riscv64_user_program_end - riscv64_user_program_start);
-    __builtin_memcpy(reinterpret_cast<void*>(code), riscv64_user_program_start, program_size);
-    asm volatile("fence.i" ::: "memory");
-    bool mapped = space.map(kCodeAddress, code - DIRECT_MAP_BASE, PAGE_SIZE, sv39::kRead | sv39::kExecute | sv39::kUser).ok();
-    for (u64 i = 0; i < kThreads; ++i) {
-        u64 stack = tessera::selftest_slot(kStackSlots + i).cap.address() - DIRECT_MAP_BASE;
-        mapped = mapped && space.map(kStackBase + i * 2 * PAGE_SIZE, stack, PAGE_SIZE, sv39::kRead | sv39::kWrite | sv39::kUser).ok();
-    }
-    if (!t.expect(mapped, "building the user address space failed")) return;
+    Slot& root_slot = tessera::selftest_slot(kRootSlot);
 
     // H (20) runs first and alone; F (15) faults; A and B (10) alternate through Yield;
     // P and Q (5) never yield, so they alternate only when the timer ends a time slice.
@@ -167,6 +191,14 @@ KERNEL_SELFTEST(USR0001, "user threads run by priority and round robin, and a fa
     for (u64 i = 0; i < kThreads; ++i)
         t.expect(threads[i]->state == tessera::ThreadState::Suspended, "thread {} is {}", plans[i].tag,
                  tessera::thread_state_name(threads[i]->state));
+
+    // Everything goes, through the finalisers: the ASID pool must leave the ASID table
+    // before the next test reuses its memory.
+    const u64 revoke_words[] = {1, 64};
+    if (invoke(t, 0, InvocationLabel::CNodeRevoke, kstd::Span<const u64>(revoke_words), {}))
+        t.expect(!is_valid_vspace_root(tessera::selftest_slot(kRootSlot).cap) &&
+                     tessera::selftest_slot(kPoolSlot).is_empty(),
+                 "revoking the Untyped left the VSpace or its pool behind");
 }
 
 } // namespace arch

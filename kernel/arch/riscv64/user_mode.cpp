@@ -1,13 +1,17 @@
 // User threads on riscv64: entering user mode, the trap from it, address-space switches,
 // and the idle loop.
+#include <arch/address_space.hpp>
 #include <arch/csr.hpp>
 #include <arch/interface.hpp>
 #include <arch/kernel_space.hpp>
 #include <arch/trap.hpp>
+#include <arch/vspace_platform.hpp>
 #include <console/panic.hpp>
 #include <cpu/cpu.hpp>
 #include <irq/dispatcher.hpp>
 #include <sched/kernel_entry.hpp>
+
+#include "vspace/vspace_internal.hpp"
 
 extern "C" {
 [[noreturn]] void riscv_user_trap(arch::TrapFrame* frame);
@@ -34,14 +38,39 @@ void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument) {
     frame.sstatus = sstatus::SPIE;
 }
 
-void activate_address_space(void* root_table) {
-    u64 root = root_table == nullptr ? kernel_root_table()
-                                     : reinterpret_cast<u64>(root_table) - DIRECT_MAP_BASE;
-    u64 satp = SATP_MODE_SV39 | (root >> 12);
+namespace {
+
+// Whether satp keeps all 16 ASID bits (ASIDLEN, found by writing ones and reading back). A
+// hart with fewer would alias ASIDs that differ in the missing bits, so it gets a full
+// flush on every switch instead.
+bool asids_are_usable() {
+    static int usable = -1;
+    if (usable < 0) {
+        constexpr u64 asid_field = u64{0xffff} << 44;
+        u64 saved = read_csr<Csr::satp>();
+        write_csr<Csr::satp>(saved | asid_field);
+        usable = (read_csr<Csr::satp>() & asid_field) == asid_field ? 1 : 0;
+        write_csr<Csr::satp>(saved);
+        asm volatile("sfence.vma" ::: "memory");
+    }
+    return usable == 1;
+}
+
+} // namespace
+
+void activate_address_space(const tessera::Capability* vspace_root) {
+    u64 root = kernel_root_table();
+    u64 asid = vspace::kKernelAsid;
+    if (vspace_root != nullptr && is_valid_vspace_root(*vspace_root)) {
+        root = vspace::physical_of(vspace_root->address());
+        asid = vspace_root->page_table_asid();
+    }
+    u64 satp = SATP_MODE_SV39 | (asid << 44) | (root >> 12);
     if (read_csr<Csr::satp>() == satp) return;
     write_csr<Csr::satp>(satp);
-    // No ASIDs yet (the address-space objects bring them): flush everything on a switch.
-    asm volatile("sfence.vma" ::: "memory");
+    // Translations are tagged by ASID, and an ASID is flushed whenever it changes hands
+    // (AsidPool.Assign, the root's or the pool's deletion), so a switch flushes nothing.
+    if (!asids_are_usable()) asm volatile("sfence.vma" ::: "memory");
 }
 
 void copy_kernel_mappings(void* root_table) {

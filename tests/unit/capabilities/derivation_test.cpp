@@ -165,6 +165,7 @@ TEST_CASE("finalisation runs once, when the last capability to an object goes") 
     REQUIRE(k.retype(kUt, ObjectType::Tcb, 0, 12) == success());
     REQUIRE(k.retype(kUt, ObjectType::Reply, 0, 13) == success());
     REQUIRE(k.retype(kUt, ObjectType::PageTable, 0, 14) == success());
+    k.slot(14).cap = k.cap(14).page_table_as_root(1); // only roots and mapped tables are copied
     REQUIRE(k.retype(kUt, ObjectType::Frame4K, 0, 15) == success());
     struct Case {
         u64 slot;

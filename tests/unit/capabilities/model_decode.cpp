@@ -201,7 +201,9 @@ void Model::decode_cnode(ModelPlan& plan, const ModelOp& op, const std::vector<u
             if (t == CapType::Endpoint || t == CapType::Notification || t == CapType::Reply || t == CapType::Frame)
                 cap.rights &= static_cast<u8>(w[4] & Rights::kMask);
             if (op.label == 5 && !update_data(false, w[5], cap)) return fail(error(ErrorCode::IllegalOperation));
-            if (t == CapType::Untyped || t == CapType::Reply) return fail(error(ErrorCode::IllegalOperation));
+            // The model's page tables are never mapped nor roots: those are not copied.
+            if (t == CapType::Untyped || t == CapType::Reply || t == CapType::PageTable)
+                return fail(error(ErrorCode::IllegalOperation));
             bool badged = (t == CapType::Endpoint || t == CapType::Notification) && cap.badge != caps_[src].badge;
             cap.revocable = badged;
             cap.slot = plan.dest;

@@ -24,6 +24,8 @@ struct TrapFrame {
     u64 syscall_number() const { return x[17]; }
     u64 argument(unsigned index) const { return x[10 + index]; }
     void set_result(unsigned index, u64 value) { x[10 + index] = value; }
+    // Makes the thread execute its `ecall` again (the trap path had stepped past it).
+    void restart_syscall() { sepc -= 4; }
 };
 
 static_assert(__builtin_offsetof(TrapFrame, x) == FRAME_REG(0));

@@ -9,6 +9,9 @@ namespace arch {
 
 inline constexpr u64 kUserContextWords = 32;
 
+// e_machine of the ELF files user programs come in (EM_RISCV).
+inline constexpr u16 kUserElfMachine = 243;
+
 struct UserContext {
     u64 pc;
     u64 x[31]; // x1..x31: ra, sp, gp, tp, t0, t1, t2, s0, s1, a0..a7, s2..s11, t3..t6

@@ -1,0 +1,81 @@
+#include <abi/syscalls.hpp>
+#include <console/console.hpp>
+#include <object/invocation.hpp>
+#include <sched/invocation_syscall.hpp>
+#include <sched/kernel_entry.hpp>
+
+#include <arch/interface.hpp>
+
+namespace tessera {
+
+namespace {
+
+bool interrupt_is_pending(void*) { return arch::interrupt_pending(); }
+
+void log_capability_fault(const Tcb& thread, const CapabilityFault& fault) {
+    kprintln("thread {}: capability fault on pointer {} (lookup failure {}, {} bits left); suspended "
+             "(no fault handler yet)",
+             thread.name, kstd::Hex{fault.pointer}, static_cast<u64>(fault.failure.type), fault.failure.bits_left);
+}
+
+} // namespace
+
+IpcBuffer* ipc_buffer_of(Tcb& thread) {
+    const Capability& frame = thread.slot(TcbSlot::IpcBuffer).cap;
+    if (frame.type() != CapType::Frame || frame.is_device()) return nullptr;
+    u64 offset = thread.ipc_buffer & (kstd::bit(frame.frame_size_bits()) - 1);
+    return reinterpret_cast<IpcBuffer*>(frame.address() + offset);
+}
+
+void handle_call_syscall(Tcb& thread) {
+    arch::TrapFrame& frame = thread.registers;
+    IpcBuffer* buffer = ipc_buffer_of(thread);
+    MessageInfo info = MessageInfo::from_word(frame.argument(1));
+    // Without an IPC buffer only the register words exist, and no extra capability.
+    if (buffer == nullptr) {
+        info.length = kstd::min(info.length, kMessageRegisterCount);
+        info.extra_caps = 0;
+    }
+    u64 words[MessageInfo::kMaxMessageLength];
+    for (u64 i = 0; i < info.length; ++i)
+        words[i] = i < kMessageRegisterCount ? frame.argument(2 + static_cast<unsigned>(i)) : buffer->message[i];
+    u64 extra_pointers[MessageInfo::kMaxExtraCaps] = {};
+    for (u64 i = 0; i < info.extra_caps; ++i) extra_pointers[i] = buffer->caps_or_badges[i];
+
+    u64 reply_room[MessageInfo::kMaxMessageLength];
+    ReplyWords reply_words{kstd::Span<u64>(reply_room, buffer == nullptr ? kMessageRegisterCount : MessageInfo::kMaxMessageLength)};
+    InvocationContext context{&thread, nullptr, &reply_words};
+    PreemptionPoint preemption(interrupt_is_pending, nullptr);
+    InvocationReply reply =
+        handle_invocation(thread.slot(TcbSlot::CSpaceRoot).cap, frame.argument(0), info,
+                          kstd::Span<const u64>(words, info.length), kstd::Span<const u64>(extra_pointers, info.extra_caps),
+                          preemption, context);
+
+    const u64* out = reply_room;
+    switch (reply.outcome) {
+    case InvocationOutcome::Restart:
+        // Run the ecall again once the pending interrupt has been taken.
+        frame.restart_syscall();
+        thread.state = ThreadState::Restart;
+        return;
+    case InvocationOutcome::CapabilityFault:
+        log_capability_fault(thread, reply.fault);
+        suspend_thread(thread);
+        return;
+    case InvocationOutcome::Error: out = reply.words; break;
+    case InvocationOutcome::Success: break;
+    }
+    // The invocation may have suspended or reconfigured the caller (its own IPC buffer);
+    // the reply goes where the buffer is now.
+    buffer = ipc_buffer_of(thread);
+    u64 length = buffer == nullptr ? kstd::min(reply.info.length, kMessageRegisterCount) : reply.info.length;
+    reply.info.length = length;
+    frame.set_result(1, reply.info.to_word());
+    for (u64 i = 0; i < length; ++i) {
+        if (i < kMessageRegisterCount) frame.set_result(2 + static_cast<unsigned>(i), out[i]);
+        else buffer->message[i] = out[i];
+    }
+    if (buffer != nullptr) buffer->tag = reply.info.to_word();
+}
+
+} // namespace tessera

@@ -1,0 +1,90 @@
+// The typed wrappers against the kernel's own invocation code (fake_kernel.hpp).
+#include <catch2/catch.hpp>
+
+#include <userlib/invocations.hpp>
+
+#include "fake_kernel.hpp"
+
+using namespace tessera;
+using namespace tessera::user;
+
+namespace {
+const CNode kRoot(CPtr{captest::Kernel::kRootCNodeSlot});
+const Untyped kUntyped(CPtr{captest::Kernel::kUntypedSlot});
+} // namespace
+
+TEST_CASE("userlib: Untyped.retype makes objects the kernel places in the named slots") {
+    userlib_test::HostKernel host;
+    REQUIRE(kUntyped.retype(ObjectType::Endpoint, 0, kRoot, 0, 0, 20, 3).ok());
+    for (u64 slot = 20; slot < 23; ++slot) CHECK(host.kernel().cap(slot).type() == CapType::Endpoint);
+    auto occupied = kUntyped.retype(ObjectType::Endpoint, 0, kRoot, 0, 0, 21, 1);
+    REQUIRE_FALSE(occupied.ok());
+    CHECK(occupied.error().code == ErrorCode::DeleteFirst);
+    auto too_many = kUntyped.retype(ObjectType::Endpoint, 0, kRoot, 0, 0, 30, 0);
+    REQUIRE_FALSE(too_many.ok());
+    CHECK(too_many.error().code == ErrorCode::RangeError);
+    CHECK(too_many.error().range_min == 1);
+    CHECK(too_many.error().range_max == 256);
+}
+
+TEST_CASE("userlib: CNode copy, mint, move, mutate, rotate, delete and revoke") {
+    userlib_test::HostKernel host;
+    captest::Kernel& kernel = host.kernel();
+    REQUIRE(kUntyped.retype(ObjectType::Endpoint, 0, kRoot, 0, 0, 10, 1).ok());
+    REQUIRE(kUntyped.retype(ObjectType::CNode, 4, kRoot, 0, 0, 11, 2).ok());
+
+    REQUIRE(kRoot.copy(SlotPath::at(CPtr{20}), kRoot, SlotPath::at(CPtr{10}), CapRights::read_only()).ok());
+    CHECK(kernel.cap(20).type() == CapType::Endpoint);
+    REQUIRE(kRoot.mint(SlotPath::at(CPtr{21}), kRoot, SlotPath::at(CPtr{10}), CapRights::all(), 7).ok());
+    CHECK(kernel.cap(21).badge() == 7);
+    REQUIRE(kRoot.move(SlotPath::at(CPtr{22}), kRoot, SlotPath::at(CPtr{20})).ok());
+    CHECK(kernel.cap(20).type() == CapType::Null);
+    REQUIRE(kRoot.mutate(SlotPath::at(CPtr{23}), kRoot, SlotPath::at(CPtr{11}), cnode_guard_data(0, 60)).ok());
+    CHECK(kernel.cap(23).type() == CapType::CNode);
+    // Rotate: 23 (pivot) goes to 24, 12 (source) goes to 23, each with a new guard.
+    REQUIRE(kRoot.rotate(SlotPath::at(CPtr{24}), cnode_guard_data(0, 60), kRoot, SlotPath::at(CPtr{23}),
+                         cnode_guard_data(0, 60), kRoot, SlotPath::at(CPtr{12}))
+                .ok());
+    CHECK(kernel.cap(24).type() == CapType::CNode);
+    CHECK(kernel.cap(23).type() == CapType::CNode);
+    CHECK(kernel.cap(12).type() == CapType::Null);
+    REQUIRE(kRoot.delete_(SlotPath::at(CPtr{23})).ok());
+    CHECK(kernel.cap(23).type() == CapType::Null);
+    REQUIRE(kRoot.revoke(SlotPath::at(CPtr{10})).ok());
+    CHECK(kernel.cap(21).type() == CapType::Null);
+    CHECK(kernel.cap(10).type() == CapType::Endpoint);
+
+    auto empty_source = kRoot.copy(SlotPath::at(CPtr{30}), kRoot, SlotPath::at(CPtr{31}), CapRights::all());
+    REQUIRE_FALSE(empty_source.ok());
+    CHECK(empty_source.error().code == ErrorCode::FailedLookup);
+    CHECK(empty_source.error().lookup_was_source);
+    CHECK(empty_source.error().lookup.type == LookupFailureType::MissingCapability);
+    auto bad_depth = kRoot.delete_(SlotPath{5, 0});
+    REQUIRE_FALSE(bad_depth.ok());
+    CHECK(bad_depth.error().code == ErrorCode::RangeError);
+    CHECK(bad_depth.error().range_max == 64);
+}
+
+TEST_CASE("userlib: TCB names pack little-endian into two words, cut at 15 bytes") {
+    PackedName name = pack_tcb_name("roottask");
+    CHECK(name.words[0] == 0x6b736174746f6f72ull);
+    CHECK(name.words[1] == 0);
+    PackedName longer = pack_tcb_name("0123456789abcdefgh");
+    CHECK(longer.words[1] == 0x0065646362613938ull);
+}
+
+TEST_CASE("userlib: TCB registers written are read back through the reply words") {
+    userlib_test::HostKernel host;
+    REQUIRE(kUntyped.retype(ObjectType::Tcb, 0, kRoot, 0, 0, 40, 1).ok());
+    user::Tcb tcb(CPtr{40});
+    arch::UserContext written{};
+    written.pc = 0x10000;
+    for (unsigned i = 1; i <= 31; ++i) written.reg(i) = 0x100 * i;
+    auto wrote = tcb.write_registers(written, false);
+    REQUIRE(wrote.ok());
+    auto read = tcb.read_registers();
+    REQUIRE(read.ok());
+    CHECK(read.value().pc == 0x10000);
+    for (unsigned i = 1; i <= 31; ++i) CHECK(read.value().reg(i) == 0x100 * i);
+    CHECK(tcb.set_name("worker").ok());
+}

@@ -1,0 +1,153 @@
+#pragma once
+// Typed wrappers for every invocation of abi/invocation_labels.hpp. Each names its
+// object by the capability pointer it holds; arguments follow docs/invocations.md, and
+// every call returns a Result whose Error carries the kernel's decoded details.
+#include <abi/object_types.hpp>
+#include <abi/vm.hpp>
+#include <arch/user_context.hpp>
+#include <kstd/string_view.hpp>
+#include <userlib/message.hpp>
+
+namespace tessera::user {
+
+class CNode;
+class PageTable;
+class Frame;
+
+class Untyped {
+public:
+    constexpr Untyped() = default;
+    constexpr explicit Untyped(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    // `count` objects of `type` into consecutive slots from `first_slot` of the CNode at
+    // (`node_index`, `node_depth`) in `root`'s CSpace (depth 0: `root` itself).
+    // `size_bits`: an Untyped's size or a CNode's radix; 0 for other types.
+    Result<void> retype(ObjectType type, u64 size_bits, CNode root, u64 node_index, u64 node_depth, u64 first_slot,
+                        u64 count) const;
+
+private:
+    CPtr cap_;
+};
+
+class CNode {
+public:
+    constexpr CNode() = default;
+    constexpr explicit CNode(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    Result<void> revoke(SlotPath slot) const;
+    Result<void> delete_(SlotPath slot) const;
+    Result<void> copy(SlotPath destination, CNode source_root, SlotPath source, CapRights rights) const;
+    // `data`: the badge (Endpoint, Notification) or cnode_guard_data() (CNode).
+    Result<void> mint(SlotPath destination, CNode source_root, SlotPath source, CapRights rights, u64 data) const;
+    Result<void> move(SlotPath destination, CNode source_root, SlotPath source) const;
+    Result<void> mutate(SlotPath destination, CNode source_root, SlotPath source, u64 guard_data) const;
+    // Moves the pivot to `destination` (with `pivot_new_data`) and the source to the pivot
+    // (with `source_new_data`).
+    Result<void> rotate(SlotPath destination, u64 pivot_new_data, CNode pivot_root, SlotPath pivot,
+                        u64 source_new_data, CNode source_root, SlotPath source) const;
+
+private:
+    CPtr cap_;
+};
+
+class PageTable {
+public:
+    constexpr PageTable() = default;
+    constexpr explicit PageTable(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    // Installs this table in `vspace` at the level that covers `vaddr` and still lacks one.
+    Result<void> map(PageTable vspace, u64 vaddr, u64 attributes = kVmAttributesNone) const;
+    Result<void> unmap() const;
+
+private:
+    CPtr cap_;
+};
+
+class Frame {
+public:
+    constexpr Frame() = default;
+    constexpr explicit Frame(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    // `rights`: VmRights bits. Fails with FailedLookup while a page table is missing.
+    Result<void> map(PageTable vspace, u64 vaddr, u64 rights, u64 attributes = kVmAttributesNone) const;
+    Result<void> remap(u64 rights, u64 attributes = kVmAttributesNone) const;
+    Result<void> unmap() const;
+    Result<u64> get_address() const;
+
+private:
+    CPtr cap_;
+};
+
+struct TcbCopyRegisterSets {
+    bool suspend_source = false;
+    bool resume_target = false;
+    bool frame = true;   // pc, ra, sp, gp, tp, s0..s11
+    bool integer = true; // t0..t6, a0..a7
+};
+
+class Tcb {
+public:
+    constexpr Tcb() = default;
+    constexpr explicit Tcb(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    // `ipc_buffer_address` 0 means no IPC buffer; then `ipc_buffer_frame` is not sent.
+    Result<void> configure(CPtr fault_endpoint, CNode cspace_root, u64 cspace_root_data, PageTable vspace_root,
+                           u64 vspace_root_data, u64 ipc_buffer_address, Frame ipc_buffer_frame) const;
+    Result<void> set_priority(u64 priority, Tcb authority) const;
+    Result<void> set_mc_priority(u64 mcp, Tcb authority) const;
+    Result<void> set_ipc_buffer(u64 ipc_buffer_address, Frame ipc_buffer_frame) const;
+    Result<void> set_space(CPtr fault_endpoint, CNode cspace_root, u64 cspace_root_data, PageTable vspace_root,
+                           u64 vspace_root_data) const;
+    Result<void> suspend() const;
+    Result<void> resume() const;
+    // The first `count` registers (UserContext order); the rest of `context` is zeroed.
+    Result<arch::UserContext> read_registers(u64 count = arch::kUserContextWords) const;
+    Result<void> write_registers(const arch::UserContext& context, bool resume,
+                                 u64 count = arch::kUserContextWords) const;
+    Result<void> copy_registers(Tcb source, TcbCopyRegisterSets sets) const;
+    // At most kTcbNameBytes bytes are sent; a longer name is cut.
+    Result<void> set_name(kstd::StringView name) const;
+
+private:
+    CPtr cap_;
+};
+
+inline constexpr usize kTcbNameBytes = 15;
+
+// The two words of TCB.SetName: bytes packed little-endian, zero-filled.
+struct PackedName {
+    u64 words[2] = {};
+};
+PackedName pack_tcb_name(kstd::StringView name);
+
+class AsidControl {
+public:
+    constexpr AsidControl() = default;
+    constexpr explicit AsidControl(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    // Makes an ASID pool from a 4 KiB Untyped into the slot (index, depth) of `root`.
+    Result<void> make_pool(Untyped untyped, CNode root, SlotPath destination) const;
+
+private:
+    CPtr cap_;
+};
+
+class AsidPool {
+public:
+    constexpr AsidPool() = default;
+    constexpr explicit AsidPool(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+    Result<void> assign(PageTable vspace_root) const;
+
+private:
+    CPtr cap_;
+};
+
+} // namespace tessera::user

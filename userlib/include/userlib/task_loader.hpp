@@ -1,0 +1,56 @@
+#pragma once
+// Starting a task from an ELF image: its own CNode, VSpace (a root PageTable with an ASID
+// from a pool), page tables, frames for each segment with the segment's rights, a stack
+// with TaskInfo on top, an IPC buffer, and a TCB configured, named and prioritised;
+// then only the capabilities the starter lists are copied in, and the thread resumes.
+// Bytes reach the new frames through a temporary mapping in the starter's own VSpace.
+#include <kstd/string_view.hpp>
+#include <userlib/address_space.hpp>
+#include <userlib/task_layout.hpp>
+
+namespace tessera::user {
+
+// The capabilities of the starter itself that starting needs.
+struct OwnCaps {
+    CNode cnode;       // its CSpace root (pointers resolve at depth 64)
+    PageTable vspace;  // its VSpace (for temporary mappings)
+    Tcb tcb;           // authority for priorities (its MCP is the ceiling)
+    AsidPool asid_pool; // gives the new VSpace its ASID
+};
+
+// What the starter needs to allocate: objects, slots (through `objects`), and a scratch
+// address range in its own VSpace.
+struct StarterResources {
+    OwnCaps own;
+    ObjectAllocator& objects;
+    VirtualRegionAllocator& own_addresses;
+};
+
+// A capability copied into the new task, at TaskSlot::FirstGiven + its index in the list.
+struct GivenCap {
+    CPtr source; // in the starter's CSpace
+    CapRights rights = CapRights::all();
+};
+
+struct TaskSpec {
+    kstd::StringView name;      // the TCB's name (first 15 bytes) and TaskInfo's (31)
+    kstd::Bytes elf;            // the executable
+    u64 priority = 100;
+    u64 max_controlled_priority = 0;
+    kstd::Span<const GivenCap> caps;
+    u64 stack_pages = kTaskDefaultStackPages;
+    u64 argument = 0;           // TaskInfo.argument
+};
+
+// The starter's capabilities to what it made (kept so it can stop or inspect the task).
+struct StartedTask {
+    CNode cnode;     // unguarded capability to the task's CNode
+    PageTable vspace;
+    Tcb tcb;
+    u64 entry = 0;
+    u64 pages = 0;   // image, stack and IPC-buffer pages mapped
+};
+
+Result<StartedTask> start_task(StarterResources& starter, const TaskSpec& spec);
+
+} // namespace tessera::user
