@@ -3,6 +3,7 @@
 // Each kernel/arch/<arch>/ implements these functions and provides the <arch/...> headers
 // (trap_frame.hpp, cpu_local.hpp, layout.h); the host build's fake architecture in
 // tests/unit/fake_arch does the same so the core can be unit-tested.
+#include <arch/fp_context.hpp>
 #include <arch/trap_frame.hpp>
 #include <kstd/result.hpp>
 #include <kstd/string_view.hpp>
@@ -74,8 +75,9 @@ void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument);
 // valid root whose ASID still names it, gives the kernel-only space (ASID 0, an empty
 // user half).
 void activate_address_space(const tessera::Capability* vspace_root);
-// Loads the frame and enters user mode; a trap from there comes back through the kernel.
-[[noreturn]] void return_to_user(TrapFrame& frame);
+// Loads the frame and the thread's floating-point registers and enters user mode; a trap
+// from there comes back through the kernel.
+[[noreturn]] void return_to_user(TrapFrame& frame, FpContext& fp);
 // Runs nothing until an interrupt makes a thread runnable: the idle thread.
 [[noreturn]] void idle();
 // Copies the kernel's half of the address space into a new root page table (by its

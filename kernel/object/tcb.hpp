@@ -2,6 +2,7 @@
 // The thread control block: a 1 KiB kernel object made by Retype. Its first slots hold the
 // thread's own capabilities (deletion treats them like a CNode's), then the saved user
 // registers and the scheduling state.
+#include <arch/fp_context.hpp>
 #include <arch/trap_frame.hpp>
 #include <object/finalise.hpp>
 #include <object/object_types.hpp>
@@ -30,6 +31,7 @@ const char* thread_state_name(ThreadState state);
 struct Tcb {
     Slot slots[kTcbSlotCount];
     arch::TrapFrame registers; // the user context, saved on every entry to the kernel
+    arch::FpContext fp;        // its floating-point registers, saved when it dirtied them
     Schedulable schedule;
     ThreadState state;
     u8 max_controlled_priority; // the highest priority this thread may give (TCB.SetPriority)

@@ -59,6 +59,7 @@ void install_thread_finaliser() {
         Tcb& thread = *reinterpret_cast<Tcb*>(address);
         thread.state = ThreadState::Inactive;
         this_cpu().scheduler.make_unrunnable(thread);
+        arch::forget_user_fp(thread.fp);
     };
 }
 
@@ -104,7 +105,7 @@ void run_next_thread() {
     cpu.idling = false;
     if (next->state == ThreadState::Restart) next->state = ThreadState::Running;
     arch::activate_address_space(address_space_of(*next));
-    arch::return_to_user(next->registers);
+    arch::return_to_user(next->registers, next->fp);
 }
 
 kstd::Span<const RecordedEvent> recorded_events() { return events.span(); }

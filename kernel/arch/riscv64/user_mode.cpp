@@ -34,8 +34,9 @@ void init_user_context(TrapFrame& frame, u64 entry, u64 stack, u64 argument) {
     frame.sepc = entry;
     frame.x[2] = stack;
     frame.x[10] = argument;
-    // User mode (SPP clear), interrupts on after sret (SPIE), no floating point yet.
-    frame.sstatus = sstatus::SPIE;
+    // User mode (SPP clear), interrupts on after sret (SPIE), floating point usable with
+    // all registers zero (Initial).
+    frame.sstatus = sstatus::SPIE | sstatus::FS_INITIAL;
 }
 
 namespace {
@@ -79,7 +80,8 @@ void copy_kernel_mappings(void* root_table) {
     for (u64 i = kFirstKernelEntry; i < kRootEntries; ++i) table[i] = kernel[i];
 }
 
-void return_to_user(TrapFrame& frame) {
+void return_to_user(TrapFrame& frame, FpContext& fp) {
+    load_user_fp(frame, fp);
     // Whatever the frame says, a thread never returns to supervisor mode.
     frame.sstatus = (frame.sstatus & ~(sstatus::SPP | sstatus::SIE)) | sstatus::SPIE;
     riscv_return_to_user(&frame);
@@ -104,6 +106,7 @@ void riscv_user_trap(arch::TrapFrame* frame) {
     if (thread == nullptr || &thread->registers != frame)
         panic_with_frame("trap from user mode without a current thread", *frame);
 
+    arch::save_user_fp(*frame, thread->fp);
     if (frame->is_interrupt()) {
         arch::dispatch_interrupt(*frame);
     } else if (frame->cause_code() == arch::kCauseEcallFromUser) {

@@ -15,6 +15,8 @@ struct CpuLocal {
     u64 sscratch_corrupt = 0;     // set by the entry code when sscratch broke its convention
     u64 user_frame = 0;           // where a trap from user mode saves the registers: the
                               // current thread's TrapFrame
+    u64 fp_owner = 0;             // whose floating-point registers the hardware holds
+                                  // (the FpContext they belong to), 0 if nobody's
 };
 
 static_assert(__builtin_offsetof(CpuLocal, self) == CPU_SELF);
@@ -25,6 +27,7 @@ static_assert(__builtin_offsetof(CpuLocal, scratch0) == CPU_SCRATCH0);
 static_assert(__builtin_offsetof(CpuLocal, scratch1) == CPU_SCRATCH1);
 static_assert(__builtin_offsetof(CpuLocal, sscratch_corrupt) == CPU_SSCRATCH_CORRUPT);
 static_assert(__builtin_offsetof(CpuLocal, user_frame) == CPU_USER_FRAME);
+static_assert(__builtin_offsetof(CpuLocal, fp_owner) == CPU_FP_OWNER);
 static_assert(sizeof(CpuLocal) == CPU_LOCAL_SIZE);
 
 // The per-CPU record of the running CPU; tp holds it whenever the kernel runs.

@@ -43,6 +43,9 @@ inline constexpr u64 SIE = u64{1} << 1;
 inline constexpr u64 SPIE = u64{1} << 5;
 inline constexpr u64 SPP = u64{1} << 8;
 inline constexpr u64 FS_MASK = u64{3} << 13;
+inline constexpr u64 FS_INITIAL = u64{1} << 13;
+inline constexpr u64 FS_CLEAN = u64{2} << 13;
+inline constexpr u64 FS_DIRTY = u64{3} << 13;
 inline constexpr u64 SUM = u64{1} << 18;
 } // namespace sstatus
 

@@ -38,7 +38,8 @@
 #define CPU_SCRATCH1 40
 #define CPU_SSCRATCH_CORRUPT 48
 #define CPU_USER_FRAME 56
-#define CPU_LOCAL_SIZE 64
+#define CPU_FP_OWNER 64
+#define CPU_LOCAL_SIZE 72
 
 #define SATP_MODE_SV39 (U64_CONSTANT(8) << 60)
 #define PTE_V 0x1
