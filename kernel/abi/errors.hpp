@@ -32,4 +32,43 @@ enum class LookupFailureType : u64 {
     GuardMismatch = 4,     // the guard (guard_found, guard_bits) did not match
 };
 
+// A lookup failure with its details, as the kernel reports it and user space decodes it.
+struct LookupFailure {
+    LookupFailureType type = LookupFailureType::None;
+    u64 bits_left = 0;
+    u64 bits_found = 0;  // DepthMismatch
+    u64 guard_found = 0; // GuardMismatch
+    u64 guard_bits = 0;  // GuardMismatch
+    constexpr bool operator==(const LookupFailure&) const = default;
+};
+
+constexpr const char* error_code_name(ErrorCode code) {
+    switch (code) {
+    case ErrorCode::None: return "None";
+    case ErrorCode::InvalidArgument: return "InvalidArgument";
+    case ErrorCode::InvalidCapability: return "InvalidCapability";
+    case ErrorCode::IllegalOperation: return "IllegalOperation";
+    case ErrorCode::RangeError: return "RangeError";
+    case ErrorCode::AlignmentError: return "AlignmentError";
+    case ErrorCode::FailedLookup: return "FailedLookup";
+    case ErrorCode::TruncatedMessage: return "TruncatedMessage";
+    case ErrorCode::DeleteFirst: return "DeleteFirst";
+    case ErrorCode::RevokeFirst: return "RevokeFirst";
+    case ErrorCode::NotEnoughMemory: return "NotEnoughMemory";
+    case ErrorCode::Preempted: return "Preempted";
+    }
+    return "UnknownError";
+}
+
+constexpr const char* lookup_failure_name(LookupFailureType type) {
+    switch (type) {
+    case LookupFailureType::None: return "None";
+    case LookupFailureType::InvalidRoot: return "InvalidRoot";
+    case LookupFailureType::MissingCapability: return "MissingCapability";
+    case LookupFailureType::DepthMismatch: return "DepthMismatch";
+    case LookupFailureType::GuardMismatch: return "GuardMismatch";
+    }
+    return "UnknownLookupFailure";
+}
+
 } // namespace tessera

@@ -1,5 +1,6 @@
 // The C string and memory functions the compiler and libfdt expect. The kernel is
-// freestanding, so it brings its own; simple byte loops suffice for boot-time use.
+// freestanding, so it brings its own; simple byte loops suffice for boot-time use. userlib
+// compiles this same file for user programs.
 #include <kstd/types.hpp>
 
 extern "C" {

@@ -5,17 +5,6 @@
 
 namespace tessera {
 
-const char* error_code_name(ErrorCode code);
-
-struct LookupFailure {
-    LookupFailureType type = LookupFailureType::None;
-    u64 bits_left = 0;
-    u64 bits_found = 0;  // DepthMismatch
-    u64 guard_found = 0; // GuardMismatch
-    u64 guard_bits = 0;  // GuardMismatch
-    constexpr bool operator==(const LookupFailure&) const = default;
-};
-
 struct InvocationError {
     ErrorCode code = ErrorCode::None;
     u64 argument = 0;            // InvalidArgument, InvalidCapability

@@ -113,24 +113,6 @@ MessageInfo encode_error_reply(const InvocationError& error, kstd::Span<u64> wor
     return info;
 }
 
-const char* error_code_name(ErrorCode code) {
-    switch (code) {
-    case ErrorCode::None: return "None";
-    case ErrorCode::InvalidArgument: return "InvalidArgument";
-    case ErrorCode::InvalidCapability: return "InvalidCapability";
-    case ErrorCode::IllegalOperation: return "IllegalOperation";
-    case ErrorCode::RangeError: return "RangeError";
-    case ErrorCode::AlignmentError: return "AlignmentError";
-    case ErrorCode::FailedLookup: return "FailedLookup";
-    case ErrorCode::TruncatedMessage: return "TruncatedMessage";
-    case ErrorCode::DeleteFirst: return "DeleteFirst";
-    case ErrorCode::RevokeFirst: return "RevokeFirst";
-    case ErrorCode::NotEnoughMemory: return "NotEnoughMemory";
-    case ErrorCode::Preempted: return "Preempted";
-    }
-    return "?";
-}
-
 const char* cap_type_name(CapType type) {
     switch (type) {
     case CapType::Null: return "Null";

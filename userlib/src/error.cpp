@@ -4,35 +4,6 @@
 
 namespace tessera::user {
 
-const char* error_code_name(ErrorCode code) {
-    switch (code) {
-    case ErrorCode::None: return "None";
-    case ErrorCode::InvalidArgument: return "InvalidArgument";
-    case ErrorCode::InvalidCapability: return "InvalidCapability";
-    case ErrorCode::IllegalOperation: return "IllegalOperation";
-    case ErrorCode::RangeError: return "RangeError";
-    case ErrorCode::AlignmentError: return "AlignmentError";
-    case ErrorCode::FailedLookup: return "FailedLookup";
-    case ErrorCode::TruncatedMessage: return "TruncatedMessage";
-    case ErrorCode::DeleteFirst: return "DeleteFirst";
-    case ErrorCode::RevokeFirst: return "RevokeFirst";
-    case ErrorCode::NotEnoughMemory: return "NotEnoughMemory";
-    case ErrorCode::Preempted: return "Preempted";
-    }
-    return "UnknownError";
-}
-
-const char* lookup_failure_name(LookupFailureType type) {
-    switch (type) {
-    case LookupFailureType::None: return "None";
-    case LookupFailureType::InvalidRoot: return "InvalidRoot";
-    case LookupFailureType::MissingCapability: return "MissingCapability";
-    case LookupFailureType::DepthMismatch: return "DepthMismatch";
-    case LookupFailureType::GuardMismatch: return "GuardMismatch";
-    }
-    return "UnknownLookupFailure";
-}
-
 const char* library_error_name(LibraryError error) {
     switch (error) {
     case LibraryError::None: return "None";

@@ -17,41 +17,41 @@ Result<void> Untyped::retype(ObjectType type, u64 size_bits, CNode root, u64 nod
     Request r = request(InvocationLabel::UntypedRetype);
     r.word(static_cast<u64>(type)).word(size_bits).word(node_index).word(node_depth).word(first_slot).word(count);
     r.cap(root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> CNode::revoke(SlotPath target) const {
     Request r = request(InvocationLabel::CNodeRevoke);
-    return invoke(cap_, slot(r, target));
+    return invoke(cap(), slot(r, target));
 }
 
 Result<void> CNode::delete_(SlotPath target) const {
     Request r = request(InvocationLabel::CNodeDelete);
-    return invoke(cap_, slot(r, target));
+    return invoke(cap(), slot(r, target));
 }
 
 Result<void> CNode::copy(SlotPath destination, CNode source_root, SlotPath source, CapRights rights) const {
     Request r = request(InvocationLabel::CNodeCopy);
     slot(slot(r, destination), source).word(rights.bits).cap(source_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> CNode::mint(SlotPath destination, CNode source_root, SlotPath source, CapRights rights, u64 data) const {
     Request r = request(InvocationLabel::CNodeMint);
     slot(slot(r, destination), source).word(rights.bits).word(data).cap(source_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> CNode::move(SlotPath destination, CNode source_root, SlotPath source) const {
     Request r = request(InvocationLabel::CNodeMove);
     slot(slot(r, destination), source).cap(source_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> CNode::mutate(SlotPath destination, CNode source_root, SlotPath source, u64 guard_data) const {
     Request r = request(InvocationLabel::CNodeMutate);
     slot(slot(r, destination), source).word(guard_data).cap(source_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> CNode::rotate(SlotPath destination, u64 pivot_new_data, CNode pivot_root, SlotPath pivot,
@@ -60,34 +60,34 @@ Result<void> CNode::rotate(SlotPath destination, u64 pivot_new_data, CNode pivot
     slot(r, destination).word(pivot_new_data);
     slot(r, pivot).word(source_new_data);
     slot(r, source).cap(pivot_root.cap()).cap(source_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> PageTable::map(PageTable vspace, u64 vaddr, u64 attributes) const {
     Request r = request(InvocationLabel::PageTableMap);
     r.word(vaddr).word(attributes).cap(vspace.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
-Result<void> PageTable::unmap() const { return invoke(cap_, request(InvocationLabel::PageTableUnmap)); }
+Result<void> PageTable::unmap() const { return invoke(cap(), request(InvocationLabel::PageTableUnmap)); }
 
 Result<void> Frame::map(PageTable vspace, u64 vaddr, u64 rights, u64 attributes) const {
     Request r = request(InvocationLabel::FrameMap);
     r.word(vaddr).word(rights).word(attributes).cap(vspace.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Frame::remap(u64 rights, u64 attributes) const {
     Request r = request(InvocationLabel::FrameRemap);
     r.word(rights).word(attributes);
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
-Result<void> Frame::unmap() const { return invoke(cap_, request(InvocationLabel::FrameUnmap)); }
+Result<void> Frame::unmap() const { return invoke(cap(), request(InvocationLabel::FrameUnmap)); }
 
 Result<u64> Frame::get_address() const {
     Reply reply;
-    TRY(invoke(cap_, request(InvocationLabel::FrameGetAddress), reply));
+    TRY(invoke(cap(), request(InvocationLabel::FrameGetAddress), reply));
     if (reply.length < 1) return kstd::fail(Error::of(LibraryError::UnexpectedReply));
     return reply.words[0];
 }
@@ -98,26 +98,26 @@ Result<void> Tcb::configure(CPtr fault_endpoint, CNode cspace_root, u64 cspace_r
     r.word(fault_endpoint.value).word(cspace_root_data).word(vspace_root_data).word(ipc_buffer_address);
     r.cap(cspace_root.cap()).cap(vspace_root.cap());
     if (ipc_buffer_address != 0) r.cap(ipc_buffer_frame.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Tcb::set_priority(u64 priority, Tcb authority) const {
     Request r = request(InvocationLabel::TcbSetPriority);
     r.word(priority).cap(authority.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Tcb::set_mc_priority(u64 mcp, Tcb authority) const {
     Request r = request(InvocationLabel::TcbSetMCPriority);
     r.word(mcp).cap(authority.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Tcb::set_ipc_buffer(u64 ipc_buffer_address, Frame ipc_buffer_frame) const {
     Request r = request(InvocationLabel::TcbSetIpcBuffer);
     r.word(ipc_buffer_address);
     if (ipc_buffer_address != 0) r.cap(ipc_buffer_frame.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Tcb::set_space(CPtr fault_endpoint, CNode cspace_root, u64 cspace_root_data, PageTable vspace_root,
@@ -125,19 +125,19 @@ Result<void> Tcb::set_space(CPtr fault_endpoint, CNode cspace_root, u64 cspace_r
     Request r = request(InvocationLabel::TcbSetSpace);
     r.word(fault_endpoint.value).word(cspace_root_data).word(vspace_root_data);
     r.cap(cspace_root.cap()).cap(vspace_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
-Result<void> Tcb::suspend() const { return invoke(cap_, request(InvocationLabel::TcbSuspend)); }
+Result<void> Tcb::suspend() const { return invoke(cap(), request(InvocationLabel::TcbSuspend)); }
 
-Result<void> Tcb::resume() const { return invoke(cap_, request(InvocationLabel::TcbResume)); }
+Result<void> Tcb::resume() const { return invoke(cap(), request(InvocationLabel::TcbResume)); }
 
 Result<arch::UserContext> Tcb::read_registers(u64 count) const {
     if (count > arch::kUserContextWords) count = arch::kUserContextWords;
     Request r = request(InvocationLabel::TcbReadRegisters);
     r.word(count);
     Reply reply;
-    TRY(invoke(cap_, r, reply));
+    TRY(invoke(cap(), r, reply));
     if (reply.length < count) return kstd::fail(Error::of(LibraryError::UnexpectedReply, reply.length));
     arch::UserContext context{};
     for (u64 i = 0; i < count; ++i) {
@@ -152,14 +152,14 @@ Result<void> Tcb::write_registers(const arch::UserContext& context, bool resume,
     Request r = request(InvocationLabel::TcbWriteRegisters);
     r.word(resume ? 1 : 0).word(count);
     for (u64 i = 0; i < count; ++i) r.word(i == 0 ? context.pc : context.x[i - 1]);
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> Tcb::copy_registers(Tcb source, TcbCopyRegisterSets sets) const {
     Request r = request(InvocationLabel::TcbCopyRegisters);
     r.word(sets.suspend_source).word(sets.resume_target).word(sets.frame).word(sets.integer);
     r.cap(source.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 PackedName pack_tcb_name(kstd::StringView name) {
@@ -173,19 +173,19 @@ Result<void> Tcb::set_name(kstd::StringView name) const {
     PackedName packed = pack_tcb_name(name);
     Request r = request(InvocationLabel::TcbSetName);
     r.word(packed.words[0]).word(packed.words[1]);
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> AsidControl::make_pool(Untyped untyped, CNode root, SlotPath destination) const {
     Request r = request(InvocationLabel::AsidControlMakePool);
     slot(r, destination).cap(untyped.cap()).cap(root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 Result<void> AsidPool::assign(PageTable vspace_root) const {
     Request r = request(InvocationLabel::AsidPoolAssign);
     r.cap(vspace_root.cap());
-    return invoke(cap_, r);
+    return invoke(cap(), r);
 }
 
 } // namespace tessera::user

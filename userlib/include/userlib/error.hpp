@@ -32,17 +32,10 @@ enum class LibraryError : u8 {
 };
 
 const char* library_error_name(LibraryError error);
-const char* error_code_name(ErrorCode code);
-const char* lookup_failure_name(LookupFailureType type);
-
-struct LookupFailure {
-    LookupFailureType type = LookupFailureType::None;
-    u64 bits_left = 0;
-    u64 bits_found = 0;  // DepthMismatch
-    u64 guard_found = 0; // GuardMismatch
-    u64 guard_bits = 0;  // GuardMismatch
-    constexpr bool operator==(const LookupFailure&) const = default;
-};
+// The kernel's error and lookup-failure names and records are the ABI's own.
+using tessera::error_code_name;
+using tessera::LookupFailure;
+using tessera::lookup_failure_name;
 
 struct Error {
     ErrorCode code = ErrorCode::None;

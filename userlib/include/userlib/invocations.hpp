@@ -10,31 +10,35 @@
 
 namespace tessera::user {
 
+// What every typed wrapper is: the capability pointer it invokes.
+class CapabilityHandle {
+public:
+    constexpr CapabilityHandle() = default;
+    constexpr explicit CapabilityHandle(CPtr cap) : cap_(cap) {}
+    constexpr CPtr cap() const { return cap_; }
+
+private:
+    CPtr cap_;
+};
+
 class CNode;
 class PageTable;
 class Frame;
 
-class Untyped {
+class Untyped : public CapabilityHandle {
 public:
-    constexpr Untyped() = default;
-    constexpr explicit Untyped(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     // `count` objects of `type` into consecutive slots from `first_slot` of the CNode at
     // (`node_index`, `node_depth`) in `root`'s CSpace (depth 0: `root` itself).
     // `size_bits`: an Untyped's size or a CNode's radix; 0 for other types.
     Result<void> retype(ObjectType type, u64 size_bits, CNode root, u64 node_index, u64 node_depth, u64 first_slot,
                         u64 count) const;
-
-private:
-    CPtr cap_;
 };
 
-class CNode {
+class CNode : public CapabilityHandle {
 public:
-    constexpr CNode() = default;
-    constexpr explicit CNode(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     Result<void> revoke(SlotPath slot) const;
     Result<void> delete_(SlotPath slot) const;
@@ -47,39 +51,26 @@ public:
     // (with `source_new_data`).
     Result<void> rotate(SlotPath destination, u64 pivot_new_data, CNode pivot_root, SlotPath pivot,
                         u64 source_new_data, CNode source_root, SlotPath source) const;
-
-private:
-    CPtr cap_;
 };
 
-class PageTable {
+class PageTable : public CapabilityHandle {
 public:
-    constexpr PageTable() = default;
-    constexpr explicit PageTable(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     // Installs this table in `vspace` at the level that covers `vaddr` and still lacks one.
     Result<void> map(PageTable vspace, u64 vaddr, u64 attributes = kVmAttributesNone) const;
     Result<void> unmap() const;
-
-private:
-    CPtr cap_;
 };
 
-class Frame {
+class Frame : public CapabilityHandle {
 public:
-    constexpr Frame() = default;
-    constexpr explicit Frame(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     // `rights`: VmRights bits. Fails with FailedLookup while a page table is missing.
     Result<void> map(PageTable vspace, u64 vaddr, u64 rights, u64 attributes = kVmAttributesNone) const;
     Result<void> remap(u64 rights, u64 attributes = kVmAttributesNone) const;
     Result<void> unmap() const;
     Result<u64> get_address() const;
-
-private:
-    CPtr cap_;
 };
 
 struct TcbCopyRegisterSets {
@@ -89,11 +80,9 @@ struct TcbCopyRegisterSets {
     bool integer = true; // t0..t6, a0..a7
 };
 
-class Tcb {
+class Tcb : public CapabilityHandle {
 public:
-    constexpr Tcb() = default;
-    constexpr explicit Tcb(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     // `ipc_buffer_address` 0 means no IPC buffer; then `ipc_buffer_frame` is not sent.
     Result<void> configure(CPtr fault_endpoint, CNode cspace_root, u64 cspace_root_data, PageTable vspace_root,
@@ -112,9 +101,6 @@ public:
     Result<void> copy_registers(Tcb source, TcbCopyRegisterSets sets) const;
     // At most kTcbNameBytes bytes are sent; a longer name is cut.
     Result<void> set_name(kstd::StringView name) const;
-
-private:
-    CPtr cap_;
 };
 
 inline constexpr usize kTcbNameBytes = 15;
@@ -125,29 +111,19 @@ struct PackedName {
 };
 PackedName pack_tcb_name(kstd::StringView name);
 
-class AsidControl {
+class AsidControl : public CapabilityHandle {
 public:
-    constexpr AsidControl() = default;
-    constexpr explicit AsidControl(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     // Makes an ASID pool from a 4 KiB Untyped into the slot (index, depth) of `root`.
     Result<void> make_pool(Untyped untyped, CNode root, SlotPath destination) const;
-
-private:
-    CPtr cap_;
 };
 
-class AsidPool {
+class AsidPool : public CapabilityHandle {
 public:
-    constexpr AsidPool() = default;
-    constexpr explicit AsidPool(CPtr cap) : cap_(cap) {}
-    constexpr CPtr cap() const { return cap_; }
+    using CapabilityHandle::CapabilityHandle;
 
     Result<void> assign(PageTable vspace_root) const;
-
-private:
-    CPtr cap_;
 };
 
 } // namespace tessera::user
