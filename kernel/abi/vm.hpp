@@ -7,7 +7,7 @@ namespace tessera {
 // The rights word of Frame.Map and Frame.Remap. A mapping never has more than the frame
 // capability allows (read and write rights of the capability; execute needs read). A
 // mapping without User is present but only for the supervisor: user access faults (a
-// guard page that still occupies its place).
+// guard page that still occupies its place); it may only be readable, never W or X.
 struct VmRights {
     static constexpr u64 kRead = 1 << 0;
     static constexpr u64 kWrite = 1 << 1;

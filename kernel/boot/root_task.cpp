@@ -159,15 +159,30 @@ kstd::Result<void, RootTaskError> build_root_task(BootState& state) {
     const ElfImage& image = parsed.value();
 
     u64 image_pages = 0;
-    for (const ElfSegment& segment : image.segments) image_pages += pages_spanned(segment.virtual_address, segment.memory_size);
+    u64 previous_end = 0;
+    for (const ElfSegment& segment : image.segments) {
+        // Each page gets the rights of one segment, so segments may not share a page.
+        if (kstd::align_down(segment.virtual_address, kPage) < kstd::align_up(previous_end, kPage))
+            return kstd::fail(failure("'{}': its segments share the page at {} (link with page-aligned segments)",
+                                      kRootTaskFileName, kstd::Hex{kstd::align_down(segment.virtual_address, kPage)}));
+        previous_end = segment.end();
+        image_pages += pages_spanned(segment.virtual_address, segment.memory_size);
+    }
     u64 device_tree_pages = pages_spanned(0, state.platform.device_tree.size());
     u64 boot_image_pages = pages_spanned(initrd.base, initrd.size());
     if (kRootDeviceTreeAddress + device_tree_pages * kPage > kRootBootImageAddress)
         return kstd::fail(failure("the device tree ({} bytes) does not fit its window", state.platform.device_tree.size()));
-    // Page tables: each mapped 2 MiB needs one, each 1 GiB one more; a few for the edges.
-    u64 table_bound = 8 + 3 * image.segments.size() + (image_pages + device_tree_pages + boot_image_pages) / 512 * 2;
+    // Page tables: a run of pages needs one table per 2 MiB it touches and one per 1 GiB,
+    // plus one more of each where it crosses a boundary: four per run at most beyond
+    // what its length needs. The runs: each segment, the boot window (BootInfo, IPC
+    // buffer, stack), the device tree, the boot image.
+    u64 runs = image.segments.size() + 3;
+    u64 table_bound = 4 * runs + (image_pages + device_tree_pages + boot_image_pages + kRootStackPages) / 512 * 2;
+    // The fixed objects: TCB, ASID pool, root table, BootInfo and IPC buffer take a page
+    // each (the 1 KiB TCB leaves the rest of its page to alignment).
+    constexpr u64 kFixedObjectPages = 5;
     u64 arena_bytes = (kRootCNodeSlots << kCNodeSlotSizeBits) +
-                      kPage * (4 + kRootStackPages + image_pages + device_tree_pages + table_bound);
+                      kPage * (kFixedObjectPages + kRootStackPages + image_pages + device_tree_pages + table_bound);
     auto found = RootTaskArena::reserve(state.memory.free, arena_bytes, kRootCNodeRadix + kCNodeSlotSizeBits);
     if (!found) return kstd::fail(failure("no free RAM holds its {} KiB of objects", arena_bytes / 1024));
     RootTaskArena arena = *found;

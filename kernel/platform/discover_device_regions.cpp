@@ -1,7 +1,11 @@
 // The device regions: every register range of an enabled device node, page-rounded, that
-// user space may reach as device Untyped memory. Left out are RAM and the devices that
-// the kernel or the firmware drive themselves (interrupt controllers, the CLINT, the
-// power-off/reset device): a frame over those would let a task undermine the kernel.
+// user space may reach as device Untyped memory. Left out are RAM, the devices that the
+// kernel or the firmware drive themselves (interrupt controllers, the CLINT and ACLINT
+// timers and software interrupts, the power-off/reset device), and QEMU's firmware
+// configuration interface: a frame over those would let a task undermine the kernel. The
+// console UART stays in: the firmware prints through it only until the user-level UART
+// driver takes it over. Devices that can do DMA (virtio, PCI) are trusted like the
+// drivers that hold them: there is no IOMMU to confine them.
 #include <kstd/bit.hpp>
 #include <libfdt.h>
 #include <memory/address.hpp>
@@ -12,8 +16,10 @@ namespace tessera {
 namespace {
 
 constexpr const char* kPrivilegedCompatibles[] = {
-    "riscv,plic0",   "sifive,plic-1.0.0", "riscv,clint0", "sifive,clint0", "riscv,aplic",
-    "riscv,imsics",  "sifive,test0",      "sifive,test1", "syscon",
+    "riscv,plic0",        "sifive,plic-1.0.0",  "riscv,clint0",        "sifive,clint0",
+    "riscv,aclint-mswi",  "riscv,aclint-sswi",  "riscv,aclint-mtimer", "riscv,aplic",
+    "riscv,imsics",       "sifive,test0",       "sifive,test1",        "syscon",
+    "qemu,fw-cfg-mmio",
 };
 
 bool is_privileged_device(const void* blob, int node) {

@@ -56,9 +56,15 @@ void handle_call_syscall(Tcb& thread) {
     case InvocationOutcome::Restart:
         // Run the ecall again once the pending interrupt has been taken.
         frame.restart_syscall();
-        thread.state = ThreadState::Restart;
+        // Unless the operation stopped or destroyed the caller itself: then it is not
+        // runnable, and must not look so.
+        if (thread.state == ThreadState::Running) thread.state = ThreadState::Restart;
         return;
     case InvocationOutcome::CapabilityFault:
+        // As after any fault, the thread stops at the faulting instruction, the ecall: once
+        // resumed (its CSpace or registers fixed) it makes the Call again, as in seL4, rather
+        // than reading its own request as the reply.
+        frame.restart_syscall();
         log_capability_fault(thread, reply.fault);
         suspend_thread(thread);
         return;

@@ -42,6 +42,12 @@ void debug_put_string(Tcb& thread) {
     frame.set_result(0, 0);
 }
 
+// The debug calls give any thread the console and the power switch: a build for anything
+// but development turns them off (meson option debug_syscalls).
+bool is_debug_syscall(u64 number) {
+    return number >= static_cast<u64>(Syscall::DebugPutChar) && number <= static_cast<u64>(Syscall::DebugHalt);
+}
+
 } // namespace
 
 void resume_thread(Tcb& thread) {
@@ -65,7 +71,8 @@ void install_thread_finaliser() {
 
 void handle_syscall(Tcb& thread) {
     arch::TrapFrame& frame = thread.registers;
-    switch (static_cast<Syscall>(frame.syscall_number())) {
+    bool refused = !TESSERA_DEBUG_SYSCALLS && is_debug_syscall(frame.syscall_number());
+    switch (refused ? Syscall{0} : static_cast<Syscall>(frame.syscall_number())) {
     case Syscall::Yield: this_cpu().scheduler.yield(); return;
     case Syscall::DebugPutChar: {
         char c = static_cast<char>(frame.argument(0));
@@ -82,6 +89,9 @@ void handle_syscall(Tcb& thread) {
         arch::power_off(frame.argument(0) != 0);
     case Syscall::Call: handle_call_syscall(thread); return;
     }
+    // A fault: the thread stops at the faulting ecall (the trap already moved the pc past
+    // it), so the log names it and a Resume without new registers tries it again.
+    frame.restart_syscall();
     kprintln("thread {}: unknown system call {} at pc {}; suspended (no fault handler yet)", thread.name,
              frame.syscall_number(), kstd::Hex{frame.program_counter()});
     suspend_thread(thread);

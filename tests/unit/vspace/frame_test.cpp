@@ -89,8 +89,13 @@ TEST_CASE("the rights word becomes the leaf's R, W, X and U bits, never beyond t
     const u8 all = Rights::kMask, read = Rights::kRead, write = Rights::kWrite;
     const Case cases[] = {
         {all, VmRights::kRead, kRead},
-        {all, VmRights::kRead | VmRights::kWrite, kRead | kWrite | kDirty},
-        {all, VmRights::kRead | VmRights::kExecute, kRead | kExecute},
+        // Without U only R: a writable or executable page the supervisor can reach at a
+        // user-chosen address would turn a kernel pointer bug into an exploit.
+        {all, VmRights::kRead | VmRights::kWrite, 0},
+        {all, VmRights::kRead | VmRights::kExecute, 0},
+        {all, VmRights::kExecute, 0},
+        {all, VmRights::kRead | VmRights::kWrite | VmRights::kUser, kRead | kWrite | kUser | kDirty},
+        {all, VmRights::kRead | VmRights::kExecute | VmRights::kUser, kRead | kExecute | kUser},
         {all, VmRights::kExecute | VmRights::kUser, kExecute | kUser}, // execute-only
         {all, VmRights::kMask, kRead | kWrite | kExecute | kUser | kDirty},
         {all, VmRights::kRead | VmRights::kUser, kRead | kUser},
@@ -101,11 +106,11 @@ TEST_CASE("the rights word becomes the leaf's R, W, X and U bits, never beyond t
         {all, VmRights::kRead | 0x10, 0},              // unknown bit
         {all, VmRights::kRead | (u64{1} << 63), 0},
         {read, VmRights::kRead | VmRights::kUser, kRead | kUser},
-        {read, VmRights::kExecute, kExecute},
+        {read, VmRights::kExecute | VmRights::kUser, kExecute | kUser},
         {read, VmRights::kRead | VmRights::kWrite, 0}, // write needs the write right
         {write, VmRights::kRead | VmRights::kWrite, 0}, // read needs the read right
         {write, VmRights::kExecute, 0},                 // so does execute
-        {read | write, VmRights::kRead | VmRights::kWrite | VmRights::kExecute, kRead | kWrite | kExecute | kDirty},
+        {read | write, VmRights::kMask, kRead | kWrite | kExecute | kUser | kDirty},
         {0, VmRights::kRead, 0},
     };
     for (const Case& c : cases) {

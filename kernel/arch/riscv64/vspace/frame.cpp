@@ -19,18 +19,23 @@ u64 frame_physical(const Capability& frame) {
 
 // The leaf entry's flags for `rights` (VmRights), or InvalidArgument `word` when the
 // request is malformed or exceeds the capability: read right covers R and X, write right W.
+// A page without U may only be readable: the kernel runs on the thread's page table, and
+// a writable or executable supervisor page at an address user space chose would turn a
+// stray kernel pointer into a foothold instead of a fault.
 kstd::Result<sv39::Pte, InvocationError> leaf_flags(const Capability& frame, u64 rights, u64 word) {
     bool read = (rights & VmRights::kRead) != 0;
     bool write = (rights & VmRights::kWrite) != 0;
     bool execute = (rights & VmRights::kExecute) != 0;
-    bool malformed = (rights & ~VmRights::kMask) != 0 || (!read && !write && !execute) || (write && !read);
+    bool user = (rights & VmRights::kUser) != 0;
+    bool malformed = (rights & ~VmRights::kMask) != 0 || (!read && !write && !execute) || (write && !read) ||
+                     (!user && (write || execute));
     bool exceeds = ((read || execute) && !frame.rights().can_read()) || (write && !frame.rights().can_write());
     if (malformed || exceeds || (execute && frame.is_device())) return kstd::fail(InvocationError::invalid_argument(word));
     sv39::Pte flags = sv39::kValid | sv39::kAccessed;
     if (read) flags |= sv39::kRead;
     if (write) flags |= sv39::kWrite | sv39::kDirty;
     if (execute) flags |= sv39::kExecute;
-    if ((rights & VmRights::kUser) != 0) flags |= sv39::kUser;
+    if (user) flags |= sv39::kUser;
     if (frame.is_device()) flags |= kDeviceMapping;
     return flags;
 }
