@@ -6,6 +6,7 @@
 #include <boot/selftest.hpp>
 #include <console/console.hpp>
 #include <console/panic.hpp>
+#include <ipc/ipc.hpp>
 #include <cpu/cpu.hpp>
 #include <arch/address_space.hpp>
 #include <irq/dispatcher.hpp>
@@ -84,6 +85,7 @@ void kernel_main(const BootHandoff& handoff) {
 
     set_up_memory(boot_state);
     install_thread_finaliser();
+    install_ipc_finalisers();
     install_thread_control();
     arch::install_address_space_objects();
     print_boot_summary(boot_state);

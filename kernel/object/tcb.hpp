@@ -24,9 +24,31 @@ enum class ThreadState : u8 {
     Running,      // runnable: in a ready queue or on a CPU
     Restart,      // runnable, and its system call restarts when it runs (preempted operation)
     Suspended,    // stopped by the kernel after a fault it could not deliver
+    // Waiting in an IPC queue (kernel/ipc/): out of the scheduler until a partner, a
+    // cancellation or the object's deletion wakes it.
+    BlockedOnSend,         // in an endpoint's queue with a message to deliver
+    BlockedOnReceive,      // in an endpoint's queue, waiting for a message
+    BlockedOnNotification, // in a notification's queue, waiting for a signal
 };
 
 const char* thread_state_name(ThreadState state);
+
+struct Tcb;
+struct Notification;
+
+// What a blocked thread is waiting for (kernel/ipc/). The links thread the TCB into the
+// queue of the Endpoint or Notification at `waiting_on`; both live in the TCB because
+// those objects are too small (16 and 32 bytes) for anything but a head and a tail.
+struct IpcWait {
+    Tcb* next = nullptr;
+    Tcb* prev = nullptr;
+    u64 waiting_on = 0;    // the object's address while BlockedOn*, else 0
+    // BlockedOnSend: the message as the sender offered it, kept until a receiver takes it.
+    u64 badge = 0;         // the badge of the capability it sends through
+    u64 message_info = 0;  // the message-info word (length, extra capabilities, label)
+    bool is_call = false;  // the sender waits for a reply after delivery (Call)
+    bool can_grant = false; // its capability had the grant right: extra capabilities move
+};
 
 struct Tcb {
     Slot slots[kTcbSlotCount];
@@ -40,6 +62,9 @@ struct Tcb {
     // buffer through the frame in the IpcBuffer slot, at this address's offset in the frame.
     u64 ipc_buffer;
     char name[16]; // for the kernel's log and the debugger (TCB.SetName), NUL-terminated
+    IpcWait ipc;
+    // A notification whose signals also end this thread's Recv on an endpoint.
+    Notification* bound_notification = nullptr;
 
     Slot& slot(TcbSlot which) { return slots[static_cast<u8>(which)]; }
     bool runnable() const { return state == ThreadState::Running || state == ThreadState::Restart; }
@@ -48,6 +73,7 @@ struct Tcb {
 
 static_assert(__builtin_offsetof(Tcb, slots) == 0, "deletion empties a TCB's slots from its first byte");
 static_assert(sizeof(Tcb) <= (1u << kTcbSizeBits));
+static_assert(kTcbSizeBits >= 2, "IPC queues keep a 2-bit state in the low bits of a TCB pointer");
 
 inline Tcb* Tcb::from_schedule(Schedulable* entry) { return entry ? static_cast<Tcb*>(entry->owner) : nullptr; }
 

@@ -6,6 +6,7 @@
 // it holds a capability to, so no thread can raise anything, itself included, above its
 // own MCP, and a capability to a thread of lower MCP cannot help. Configure, SetSpace and
 // SetIpcBuffer are in tcb_configure.cpp, the register operations in tcb_registers.cpp.
+#include <ipc/ipc.hpp>
 #include <object/thread_control.hpp>
 #include <object/tcb_invocations.hpp>
 
@@ -74,11 +75,14 @@ kstd::Result<bool, InvocationError> decode_flag(const Invocation& invocation, u6
 }
 
 void resume_if_stopped(Tcb& thread) {
-    if (thread.runnable()) return;
+    // Only a stopped thread: a blocked one is woken by its IPC partner, not by Resume (as
+    // in seL4), or it would run while still queued.
+    if (thread.state != ThreadState::Inactive && thread.state != ThreadState::Suspended) return;
     thread_control().resume(thread);
 }
 
 void suspend_thread_by_request(Tcb& thread) {
+    cancel_ipc(thread);
     thread_control().suspend(thread);
     thread.state = ThreadState::Inactive;
 }

@@ -17,6 +17,9 @@ struct ThreadControl {
     // The thread leaves the CPU and every queue; the caller then sets the state it means
     // (Inactive for TCB.Suspend).
     void (*suspend)(Tcb& thread) = nullptr;
+    // The thread leaves the CPU and every ready queue but keeps the state its caller set
+    // (an IPC BlockedOn* state): blocking is not suspension.
+    void (*block)(Tcb& thread) = nullptr;
     // Sets the thread's priority; a queued thread moves to its new level's queue.
     void (*set_priority)(Tcb& thread, u8 priority) = nullptr;
 

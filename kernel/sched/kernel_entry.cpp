@@ -3,6 +3,7 @@
 #include <arch/interface.hpp>
 #include <console/console.hpp>
 #include <cpu/cpu.hpp>
+#include <ipc/ipc.hpp>
 #include <kstd/bounded_vector.hpp>
 #include <sched/invocation_syscall.hpp>
 #include <sched/kernel_entry.hpp>
@@ -63,6 +64,7 @@ void suspend_thread(Tcb& thread) {
 void install_thread_finaliser() {
     object_finalisers().tcb = [](u64 address) {
         Tcb& thread = *reinterpret_cast<Tcb*>(address);
+        release_thread_ipc(thread);
         thread.state = ThreadState::Inactive;
         this_cpu().scheduler.make_unrunnable(thread);
         arch::forget_user_fp(thread.fp);

@@ -59,6 +59,9 @@ const char* thread_state_name(ThreadState state) {
     case ThreadState::Running: return "running";
     case ThreadState::Restart: return "restart";
     case ThreadState::Suspended: return "suspended";
+    case ThreadState::BlockedOnSend: return "blocked on send";
+    case ThreadState::BlockedOnReceive: return "blocked on receive";
+    case ThreadState::BlockedOnNotification: return "blocked on notification";
     }
     return "?";
 }

@@ -11,6 +11,7 @@ void install_thread_control() {
     ThreadControl& hooks = thread_control();
     hooks.resume = [](Tcb& thread) { resume_thread(thread); };
     hooks.suspend = [](Tcb& thread) { suspend_thread(thread); };
+    hooks.block = [](Tcb& thread) { this_cpu().scheduler.make_unrunnable(thread); };
     hooks.set_priority = [](Tcb& thread, u8 priority) { change_priority(this_cpu().scheduler, thread, priority); };
 }
 

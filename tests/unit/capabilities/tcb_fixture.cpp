@@ -1,5 +1,7 @@
 #include "tcb_fixture.hpp"
 
+#include <ipc/ipc.hpp>
+
 namespace captest {
 
 namespace {
@@ -21,6 +23,7 @@ ThreadKernel::ThreadKernel(unsigned arena_bits) : Kernel(arena_bits) {
         thread.state = ThreadState::Suspended; // as the kernel's hook leaves it
         g_kernel->scheduler.make_unrunnable(thread);
     };
+    hooks.block = [](Tcb& thread) { g_kernel->scheduler.make_unrunnable(thread); };
     hooks.set_priority = [](Tcb& thread, u8 priority) { change_priority(g_kernel->scheduler, thread, priority); };
     object_invokers().is_vspace_root = [](const Capability& cap) {
         return cap.type() == CapType::PageTable && cap.page_table_is_root() &&
@@ -28,6 +31,7 @@ ThreadKernel::ThreadKernel(unsigned arena_bits) : Kernel(arena_bits) {
     };
     object_finalisers().tcb = [](u64 address) {
         Tcb& thread = *reinterpret_cast<Tcb*>(address);
+        release_thread_ipc(thread);
         thread.state = ThreadState::Inactive;
         g_kernel->scheduler.make_unrunnable(thread);
         g_kernel->finalised_tcbs.push_back(address);

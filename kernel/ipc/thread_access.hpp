@@ -1,0 +1,43 @@
+#pragma once
+// What the IPC core needs of a thread beyond its TCB: where its message words are. The
+// message registers and the IPC buffer belong to the trap path (which registers carry
+// words, how the buffer is found through the IpcBuffer slot), so the kernel registers
+// these hooks at boot and the host tests register their own, as with thread_control().
+#include <abi/ipc_buffer.hpp>
+#include <abi/message_info.hpp>
+#include <kstd/types.hpp>
+
+namespace tessera {
+
+struct Tcb;
+
+// What a receive ends with, written into the receiver's registers by `deliver`.
+struct ReceivedMessage {
+    MessageInfo info;        // label, length (after truncation), extra caps, unwrapped bits
+    u64 badge = 0;           // the sender's badge, or the notification word
+    bool from_notification = false; // a signal (Wait, Poll, or a bound notification ending Recv)
+    constexpr bool operator==(const ReceivedMessage&) const = default;
+};
+
+struct IpcThreadAccess {
+    // Message word `index` (< kMessageRegisterCount) as it sits in the thread's registers.
+    u64 (*message_register)(const Tcb& thread, u64 index) = nullptr;
+    void (*set_message_register)(Tcb& thread, u64 index, u64 value) = nullptr;
+    // The thread's IPC buffer in kernel-visible memory, or null when it has none: then
+    // only the register words travel and no capability.
+    IpcBuffer* (*ipc_buffer)(Tcb& thread) = nullptr;
+    // Writes the result of a receive (info, badge, which kind) where user space reads it.
+    void (*deliver)(Tcb& receiver, const ReceivedMessage& message) = nullptr;
+    // The thread's interrupted system call runs again when it next runs (it was blocked
+    // in it and the wait was cancelled: suspension, CancelBadgedSends, deletion).
+    void (*restart_system_call)(Tcb& thread) = nullptr;
+
+    bool complete() const {
+        return message_register != nullptr && set_message_register != nullptr && ipc_buffer != nullptr &&
+               deliver != nullptr && restart_system_call != nullptr;
+    }
+};
+
+IpcThreadAccess& ipc_thread_access();
+
+} // namespace tessera
