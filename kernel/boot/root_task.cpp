@@ -37,18 +37,21 @@ u64 pages_spanned(u64 address, u64 bytes) {
 
 u64 kernel_address(u64 physical) { return reinterpret_cast<u64>(arch::physical_to_virtual(PhysAddr{physical})); }
 
+// A zeroed block of 2^size_bits bytes from the arena, by its kernel address.
+kstd::Result<u64, RootTaskError> take_zeroed(RootTaskArena& arena, unsigned size_bits) {
+    auto physical = arena.take(size_bits);
+    if (!physical) return kstd::fail(failure("the object arena is too small (kernel bug)"));
+    u64 address = kernel_address(*physical);
+    __builtin_memset(reinterpret_cast<void*>(address), 0, kstd::bit(size_bits));
+    return address;
+}
+
 // Builds the root task's CSpace and address space slot by slot.
 class RootTaskBuilder {
 public:
     RootTaskBuilder(RootTaskArena& arena, Slot* slots) : arena_(arena), slots_(slots) {}
 
-    kstd::Result<u64, RootTaskError> take(unsigned size_bits) {
-        auto physical = arena_.take(size_bits);
-        if (!physical) return kstd::fail(failure("the object arena is too small (kernel bug)"));
-        u64 address = kernel_address(*physical);
-        __builtin_memset(reinterpret_cast<void*>(address), 0, kstd::bit(size_bits));
-        return address;
-    }
+    kstd::Result<u64, RootTaskError> take(unsigned size_bits) { return take_zeroed(arena_, size_bits); }
 
     Slot& slot(RootSlot which) { return slots_[static_cast<u64>(which)]; }
     Slot& slot(u64 index) { return slots_[index]; }
@@ -188,10 +191,7 @@ kstd::Result<void, RootTaskError> build_root_task(BootState& state) {
     RootTaskArena arena = *found;
 
     // The CNode first (it is the most strictly aligned), then the other fixed objects.
-    auto cnode_physical = arena.take(kRootCNodeRadix + kCNodeSlotSizeBits);
-    if (!cnode_physical) return kstd::fail(failure("the object arena is too small (kernel bug)"));
-    u64 cnode_address = kernel_address(*cnode_physical);
-    __builtin_memset(reinterpret_cast<void*>(cnode_address), 0, kRootCNodeSlots << kCNodeSlotSizeBits);
+    u64 cnode_address = TRY(take_zeroed(arena, kRootCNodeRadix + kCNodeSlotSizeBits));
     Slot* slots = reinterpret_cast<Slot*>(cnode_address);
     RootTaskBuilder builder(arena, slots);
     Capability cnode = Capability::cnode(cnode_address, kRootCNodeRadix, kWordBits - kRootCNodeRadix, 0);

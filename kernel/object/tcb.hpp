@@ -2,6 +2,7 @@
 // The thread control block: a 1 KiB kernel object made by Retype. Its first slots hold the
 // thread's own capabilities (deletion treats them like a CNode's), then the saved user
 // registers and the scheduling state.
+#include <abi/ipc_buffer.hpp>
 #include <arch/fp_context.hpp>
 #include <arch/trap_frame.hpp>
 #include <object/finalise.hpp>
@@ -76,6 +77,15 @@ static_assert(sizeof(Tcb) <= (1u << kTcbSizeBits));
 static_assert(kTcbSizeBits >= 2, "IPC queues keep a 2-bit state in the low bits of a TCB pointer");
 
 inline Tcb* Tcb::from_schedule(Schedulable* entry) { return entry ? static_cast<Tcb*>(entry->owner) : nullptr; }
+
+// The thread's IPC buffer as the kernel sees it (through its own copy of the frame
+// capability, so no user Unmap or Delete can pull it away); null when it has none.
+inline IpcBuffer* ipc_buffer_of(Tcb& thread) {
+    const Capability& frame = thread.slot(TcbSlot::IpcBuffer).cap;
+    if (frame.type() != CapType::Frame || frame.is_device()) return nullptr;
+    u64 offset = thread.ipc_buffer & ((u64{1} << frame.frame_size_bits()) - 1);
+    return reinterpret_cast<IpcBuffer*>(frame.address() + offset);
+}
 
 inline Tcb* tcb_of(const Capability& cap) { return reinterpret_cast<Tcb*>(cap.address()); }
 

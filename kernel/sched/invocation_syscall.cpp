@@ -20,13 +20,6 @@ void log_capability_fault(const Tcb& thread, const CapabilityFault& fault) {
 
 } // namespace
 
-IpcBuffer* ipc_buffer_of(Tcb& thread) {
-    const Capability& frame = thread.slot(TcbSlot::IpcBuffer).cap;
-    if (frame.type() != CapType::Frame || frame.is_device()) return nullptr;
-    u64 offset = thread.ipc_buffer & (kstd::bit(frame.frame_size_bits()) - 1);
-    return reinterpret_cast<IpcBuffer*>(frame.address() + offset);
-}
-
 void handle_call_syscall(Tcb& thread) {
     arch::TrapFrame& frame = thread.registers;
     IpcBuffer* buffer = ipc_buffer_of(thread);
