@@ -15,6 +15,9 @@ enum class InvocationLabel : u64 {
     CNodeMove = 6,
     CNodeMutate = 7,
     CNodeRotate = 8,
+    // words: index, depth of a badged Endpoint capability with every right: the senders
+    // blocked with its badge leave the queue with IpcStatus::Cancelled
+    CNodeCancelBadgedSends = 9,
 
     // words: count                       reply: the first `count` UserContext words
     TcbReadRegisters = 16,
@@ -38,6 +41,9 @@ enum class InvocationLabel : u64 {
     TcbResume = 25,
     // words: up to 15 bytes of name, packed little-endian into two words
     TcbSetName = 26,
+    // extra: a Notification (read right) that then also ends this thread's Recv
+    TcbBindNotification = 27,
+    TcbUnbindNotification = 28,
 
     // words: vaddr, attributes            extra: the VSpace (a root PageTable with an ASID)
     PageTableMap = 32,

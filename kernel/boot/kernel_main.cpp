@@ -13,6 +13,8 @@
 #include <memory/boot_page_allocator.hpp>
 #include <platform/device_tree.hpp>
 #include <object/thread_control.hpp>
+#include <ipc/fastpath.hpp>
+#include <sched/ipc_syscalls.hpp>
 #include <sched/kernel_entry.hpp>
 
 namespace tessera {
@@ -86,12 +88,15 @@ void kernel_main(const BootHandoff& handoff) {
     set_up_memory(boot_state);
     install_thread_finaliser();
     install_ipc_finalisers();
+    install_ipc_thread_access();
     install_thread_control();
     arch::install_address_space_objects();
     print_boot_summary(boot_state);
     arch::report_secondary_cpus(boot_state.platform, this_cpu());
 
     BootArgs args(boot_state.platform.bootargs);
+    if (auto fastpath = args.value("fastpath")) set_ipc_fastpath_enabled(!(*fastpath == "off"));
+    kprintln("ipc fastpath: {}", ipc_fastpath_enabled() ? "on" : "off");
     start_timer(boot_state, args);
     kprintln("timer: {} at {} Hz", arch::timer_mechanism(), TESSERA_TICK_HZ);
 

@@ -3,7 +3,8 @@
 //
 // Endpoint (16 bytes): a queue of blocked threads, all senders or all receivers; the
 // queue's state bits say which. Notification (32 bytes): a queue of waiting threads, the
-// word of pending badge bits, and the thread bound to it (if any).
+// word of pending badge bits, and the thread bound to it (if any). Reply (32 bytes): the
+// link between a caller waiting for its answer and the receiver that got its Call.
 #include <abi/object_types.hpp>
 #include <ipc/wait_queue.hpp>
 #include <object/capability.hpp>
@@ -46,9 +47,22 @@ struct Notification {
 
 static_assert(sizeof(Notification) == (u64{1} << kNotificationSizeBits), "a Notification is what Retype sizes it");
 
+// A server names a Reply object in Recv; a Call that arrives parks its caller on it until
+// Reply (or ReplyRecv) through the same object answers. A server holds as many pending
+// calls as it has Reply objects (docs/ipc.md says why these, not seL4's one-shot caps).
+struct ReplyObject {
+    Tcb* caller;   // waiting for the answer (BlockedOnReply), or null
+    Tcb* receiver; // blocked in Recv with this object, or null
+    u64 can_grant; // the answer may carry capabilities (the receiver's endpoint right)
+    u64 reserved;
+};
+
+static_assert(sizeof(ReplyObject) == (u64{1} << kReplySizeBits), "a Reply object is what Retype sizes it");
+
 inline Endpoint& endpoint_of(const Capability& cap) { return *reinterpret_cast<Endpoint*>(cap.address()); }
 inline Notification& notification_of(const Capability& cap) {
     return *reinterpret_cast<Notification*>(cap.address());
 }
+inline ReplyObject& reply_object_of(const Capability& cap) { return *reinterpret_cast<ReplyObject*>(cap.address()); }
 
 } // namespace tessera

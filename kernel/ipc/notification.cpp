@@ -9,17 +9,18 @@ namespace tessera {
 
 namespace {
 
-kstd::Result<Notification*, InvocationError> notification_with(const Capability& cap, bool need_write) {
-    if (cap.type() != CapType::Notification) return kstd::fail(InvocationError::invalid_capability(0));
+kstd::Result<Notification*, IpcStatus> notification_with(const Capability& cap, bool need_write) {
+    if (cap.type() != CapType::Notification) return kstd::fail(IpcStatus::InvalidCapability);
     bool allowed = need_write ? cap.rights().can_write() : cap.rights().can_read();
-    if (!allowed) return kstd::fail(InvocationError::invalid_capability(0));
+    if (!allowed) return kstd::fail(IpcStatus::InvalidCapability);
     return &notification_of(cap);
 }
 
-void deliver_word(Tcb& thread, u64 word) {
+// Wait and Poll end with Ok; a Recv ended by its bound notification with Signalled.
+void deliver_word(Tcb& thread, u64 word, IpcStatus status) {
     ReceivedMessage message;
     message.badge = word;
-    message.from_notification = true;
+    message.status = status;
     ipc_thread_access().deliver(thread, message);
 }
 
@@ -36,11 +37,11 @@ u64 take_pending(Notification& notification) {
 bool take_bound_signal(Tcb& receiver) {
     Notification* bound = receiver.bound_notification;
     if (bound == nullptr || bound->state() != NotificationState::Active) return false;
-    deliver_word(receiver, take_pending(*bound));
+    deliver_word(receiver, take_pending(*bound), IpcStatus::Signalled);
     return true;
 }
 
-kstd::Result<void, InvocationError> signal_notification(const Capability& cap) {
+kstd::Result<void, IpcStatus> signal_notification(const Capability& cap) {
     Notification& notification = *TRY(notification_with(cap, true));
     KASSERT(ipc_thread_access().complete());
     u64 badge = cap.badge();
@@ -49,10 +50,8 @@ kstd::Result<void, InvocationError> signal_notification(const Capability& cap) {
         Tcb* bound = notification.bound;
         if (bound != nullptr && bound->state == ThreadState::BlockedOnReceive) {
             // Its Recv ends with the signal instead of a message.
-            Endpoint& endpoint = *reinterpret_cast<Endpoint*>(bound->ipc.waiting_on);
-            endpoint.queue.remove(*bound);
-            endpoint.settle();
-            deliver_word(*bound, badge);
+            leave_endpoint_queue(*bound);
+            deliver_word(*bound, badge, IpcStatus::Signalled);
             wake_thread(*bound);
             return {};
         }
@@ -63,7 +62,7 @@ kstd::Result<void, InvocationError> signal_notification(const Capability& cap) {
     case NotificationState::Waiting: {
         Tcb& waiter = *notification.waiters.pop_front();
         if (notification.waiters.empty()) notification.set_state(NotificationState::Idle);
-        deliver_word(waiter, badge);
+        deliver_word(waiter, badge, IpcStatus::Ok);
         wake_thread(waiter);
         return {};
     }
@@ -72,19 +71,19 @@ kstd::Result<void, InvocationError> signal_notification(const Capability& cap) {
     return {};
 }
 
-kstd::Result<ReceiveOutcome, InvocationError> wait_notification(Tcb& waiter, const Capability& cap,
+kstd::Result<ReceiveOutcome, IpcStatus> wait_notification(Tcb& waiter, const Capability& cap,
                                                                 Blocking blocking) {
     Notification& notification = *TRY(notification_with(cap, false));
     KASSERT(ipc_thread_access().complete());
     // A bound notification's signals belong to its thread (seL4 faults anyone else).
     if (notification.bound != nullptr && notification.bound != &waiter)
-        return kstd::fail(InvocationError::invalid_capability(0));
+        return kstd::fail(IpcStatus::InvalidCapability);
     if (notification.state() == NotificationState::Active) {
-        deliver_word(waiter, take_pending(notification));
+        deliver_word(waiter, take_pending(notification), IpcStatus::Ok);
         return ReceiveOutcome::Received;
     }
     if (blocking == Blocking::No) {
-        deliver_word(waiter, 0);
+        deliver_word(waiter, 0, IpcStatus::NothingPending);
         return ReceiveOutcome::NothingPending;
     }
     block_thread(waiter, ThreadState::BlockedOnNotification, reinterpret_cast<u64>(&notification));
@@ -94,7 +93,9 @@ kstd::Result<ReceiveOutcome, InvocationError> wait_notification(Tcb& waiter, con
 }
 
 kstd::Result<void, InvocationError> bind_notification(Tcb& thread, const Capability& cap) {
-    Notification& notification = *TRY(notification_with(cap, false));
+    if (cap.type() != CapType::Notification || !cap.rights().can_read())
+        return kstd::fail(InvocationError::invalid_capability(1));
+    Notification& notification = notification_of(cap);
     // A notification with waiters would wake them and the bound thread for one signal.
     if (thread.bound_notification != nullptr || notification.bound != nullptr ||
         notification.state() == NotificationState::Waiting)
@@ -111,7 +112,7 @@ void unbind_notification(Tcb& thread) {
 }
 
 void finalise_notification(Notification& notification) {
-    while (Tcb* thread = notification.waiters.pop_front()) wake_to_restart(*thread);
+    while (Tcb* thread = notification.waiters.pop_front()) wake_with_status(*thread, IpcStatus::ObjectDeleted);
     if (notification.bound != nullptr) unbind_notification(*notification.bound);
     notification.pending = 0;
     notification.set_state(NotificationState::Idle);

@@ -5,6 +5,7 @@
 // these hooks at boot and the host tests register their own, as with thread_control().
 #include <abi/ipc_buffer.hpp>
 #include <abi/message_info.hpp>
+#include <abi/syscalls.hpp>
 #include <kstd/types.hpp>
 
 namespace tessera {
@@ -15,7 +16,9 @@ struct Tcb;
 struct ReceivedMessage {
     MessageInfo info;        // label, length (after truncation), extra caps, unwrapped bits
     u64 badge = 0;           // the sender's badge, or the notification word
-    bool from_notification = false; // a signal (Wait, Poll, or a bound notification ending Recv)
+    // Ok; Signalled when a bound notification ended Recv; NothingPending for NBRecv or
+    // Poll that found nothing.
+    IpcStatus status = IpcStatus::Ok;
     constexpr bool operator==(const ReceivedMessage&) const = default;
 };
 
@@ -26,15 +29,19 @@ struct IpcThreadAccess {
     // The thread's IPC buffer in kernel-visible memory, or null when it has none: then
     // only the register words travel and no capability.
     IpcBuffer* (*ipc_buffer)(Tcb& thread) = nullptr;
-    // Writes the result of a receive (info, badge, which kind) where user space reads it.
+    // Writes the result of a receive (info, badge, status) where user space reads it.
     void (*deliver)(Tcb& receiver, const ReceivedMessage& message) = nullptr;
+    // Ends the thread's system call with `status` and nothing received; `detail` says
+    // which capability an InvalidCapability is about.
+    void (*set_status)(Tcb& thread, IpcStatus status, u64 detail) = nullptr;
     // The thread's interrupted system call runs again when it next runs (it was blocked
-    // in it and the wait was cancelled: suspension, CancelBadgedSends, deletion).
+    // in it before anything happened, and was suspended). A ReplyRecv becomes a Recv: its
+    // reply has been given.
     void (*restart_system_call)(Tcb& thread) = nullptr;
 
     bool complete() const {
         return message_register != nullptr && set_message_register != nullptr && ipc_buffer != nullptr &&
-               deliver != nullptr && restart_system_call != nullptr;
+               deliver != nullptr && set_status != nullptr && restart_system_call != nullptr;
     }
 };
 

@@ -63,7 +63,7 @@ bool look_up_extra_caps(Tcb& sender, const IpcBuffer& buffer, u64 count, Slot** 
     return true;
 }
 
-void transfer_capabilities(Tcb& sender, u64 count, const Endpoint& endpoint, Tcb& receiver, MessageInfo& info) {
+void transfer_capabilities(Tcb& sender, u64 count, const Endpoint* endpoint, Tcb& receiver, MessageInfo& info) {
     IpcThreadAccess& access = ipc_thread_access();
     IpcBuffer* from = access.ipc_buffer(sender);
     IpcBuffer* to = access.ipc_buffer(receiver);
@@ -71,10 +71,9 @@ void transfer_capabilities(Tcb& sender, u64 count, const Endpoint& endpoint, Tcb
     Slot* sources[MessageInfo::kMaxExtraCaps] = {};
     if (!look_up_extra_caps(sender, *from, count, sources)) return;
     Slot* destination = receive_slot(receiver, *to);
-    u64 endpoint_address = reinterpret_cast<u64>(&endpoint);
     for (u64 i = 0; i < count; ++i) {
         const Capability cap = sources[i]->cap;
-        if (cap.type() == CapType::Endpoint && cap.address() == endpoint_address) {
+        if (endpoint != nullptr && cap.type() == CapType::Endpoint && cap.address() == reinterpret_cast<u64>(endpoint)) {
             to->caps_or_badges[i] = cap.badge();
             info.caps_unwrapped |= u64{1} << i;
         } else {
@@ -90,7 +89,7 @@ void transfer_capabilities(Tcb& sender, u64 count, const Endpoint& endpoint, Tcb
 
 } // namespace
 
-ReceivedMessage transfer_message(Tcb& sender, const OfferedMessage& offer, const Endpoint& endpoint, Tcb& receiver) {
+ReceivedMessage transfer_message(Tcb& sender, const OfferedMessage& offer, const Endpoint* endpoint, Tcb& receiver) {
     ReceivedMessage received;
     received.info.label = offer.info.label;
     received.info.length = copy_words(sender, offer.info.length, receiver);

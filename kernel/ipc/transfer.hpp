@@ -16,8 +16,9 @@ struct OfferedMessage {
 
 // Copies the words (truncated to what both threads can hold: 4 register words without an
 // IPC buffer on either side, kMaxMessageLength with both) and transfers or unwraps the
-// extra capabilities, then delivers the receiver's message info and the badge. Returns
-// what was delivered.
-ReceivedMessage transfer_message(Tcb& sender, const OfferedMessage& offer, const Endpoint& endpoint, Tcb& receiver);
+// extra capabilities, then delivers the receiver's message info and the badge (status Ok).
+// `endpoint` is what the message travels through (null for a Reply: nothing is unwrapped).
+// Returns what was delivered.
+ReceivedMessage transfer_message(Tcb& sender, const OfferedMessage& offer, const Endpoint* endpoint, Tcb& receiver);
 
 } // namespace tessera

@@ -1,5 +1,6 @@
 #pragma once
 // How the IPC core moves threads in and out of the scheduler (internal to kernel/ipc/).
+#include <ipc/ipc_objects.hpp>
 #include <ipc/thread_access.hpp>
 #include <object/tcb.hpp>
 #include <object/thread_control.hpp>
@@ -21,6 +22,7 @@ inline void forget_wait(Tcb& thread) {
     thread.ipc.message_info = 0;
     thread.ipc.is_call = false;
     thread.ipc.can_grant = false;
+    thread.ipc.reply = nullptr;
 }
 
 // A waiter whose partner arrived: runnable again, its result already delivered.
@@ -30,12 +32,38 @@ inline void wake_thread(Tcb& thread) {
     thread_control().resume(thread);
 }
 
-// A waiter whose wait was cancelled while it stays alive: runnable, and its system call
-// runs again (seL4's Restart state).
-inline void wake_to_restart(Tcb& thread) {
+// A waiter whose wait ended without its partner (deletion, cancellation): runnable, and
+// its system call returns `status`; `detail` says which capability it concerns (1: the
+// Reply object in a6, else 0).
+inline void wake_with_status(Tcb& thread, IpcStatus status, u64 detail = 0) {
+    ipc_thread_access().set_status(thread, status, detail);
     wake_thread(thread);
-    thread.state = ThreadState::Restart;
-    ipc_thread_access().restart_system_call(thread);
+}
+
+// A receiver leaving its wait lets go of the Reply object it named.
+inline void release_receive_reply(Tcb& receiver) {
+    if (receiver.ipc.reply == nullptr) return;
+    receiver.ipc.reply->receiver = nullptr;
+    receiver.ipc.reply = nullptr;
+}
+
+// Takes a thread blocked in Recv out of its endpoint's queue (a signal or a deletion
+// ended its wait).
+inline void leave_endpoint_queue(Tcb& receiver) {
+    Endpoint& endpoint = *reinterpret_cast<Endpoint*>(receiver.ipc.waiting_on);
+    endpoint.queue.remove(receiver);
+    endpoint.settle();
+    release_receive_reply(receiver);
+}
+
+// A caller parked on `reply` will get no answer: the link goes, the caller returns
+// `status` (Cancelled).
+inline void drop_caller(ReplyObject& reply, IpcStatus status) {
+    Tcb* caller = reply.caller;
+    if (caller == nullptr) return;
+    reply.caller = nullptr;
+    reply.can_grant = 0;
+    wake_with_status(*caller, status);
 }
 
 } // namespace tessera

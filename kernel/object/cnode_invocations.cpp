@@ -7,10 +7,12 @@
 //   Mutate(dest, depth, src, depth, guard)              extra: source root
 //   Rotate(dest, depth, pivot data, pivot, depth, src data, src, depth)
 //                                                       extra: pivot root, source root
+//   CancelBadgedSends(index, depth)  of a badged Endpoint capability with every right
 #include <object/cspace.hpp>
 #include <object/derivation.hpp>
 #include <object/derive.hpp>
 #include <object/invocation.hpp>
+#include <ipc/ipc.hpp>
 
 namespace tessera {
 
@@ -103,6 +105,16 @@ kstd::Result<void, InvocationError> rotate(const Invocation& invocation, Slot* d
     return {};
 }
 
+// The senders queued with this badge stop waiting (a server about to hand the badge to
+// someone else). As in seL4, only a capability with every right may do this.
+kstd::Result<void, InvocationError> cancel_badged_sends_of(const Slot& slot) {
+    const Capability& cap = slot.cap;
+    if (cap.type() != CapType::Endpoint || cap.badge() == 0 || cap.rights().bits != Rights::all().bits)
+        return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
+    cancel_badged_sends(endpoint_of(cap), cap.badge());
+    return {};
+}
+
 kstd::Result<void, InvocationError> from_operation(kstd::Result<void, ErrorCode> result) {
     if (!result) return kstd::fail(InvocationError::of(result.error()));
     return {};
@@ -112,7 +124,7 @@ kstd::Result<void, InvocationError> from_operation(kstd::Result<void, ErrorCode>
 
 kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, PreemptionPoint& preemption) {
     u64 label = invocation.info.label;
-    if (label < static_cast<u64>(InvocationLabel::CNodeRevoke) || label > static_cast<u64>(InvocationLabel::CNodeRotate))
+    if (label < static_cast<u64>(InvocationLabel::CNodeRevoke) || label > static_cast<u64>(InvocationLabel::CNodeCancelBadgedSends))
         return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     if (invocation.words.size() < 2) return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
     Slot* destination =
@@ -126,6 +138,7 @@ kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, P
     case InvocationLabel::CNodeMove: return move_or_mutate(invocation, destination, false);
     case InvocationLabel::CNodeMutate: return move_or_mutate(invocation, destination, true);
     case InvocationLabel::CNodeRotate: return rotate(invocation, destination);
+    case InvocationLabel::CNodeCancelBadgedSends: return cancel_badged_sends_of(*destination);
     default: break; // the range check above admits only CNode labels
     }
     return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));

@@ -61,7 +61,8 @@ kstd::Result<void, InvocationError> invoke_capability(const Invocation& invocati
         return object_invokers().address_space(invocation);
     case CapType::Null:
     case CapType::Zombie: return kstd::fail(InvocationError::invalid_capability(0));
-    // The remaining types get their invocations from the issues that implement them.
+    // IPC objects are used through the IPC system calls (a Call on an Endpoint never gets
+    // here); interrupt capabilities get their invocations with the interrupt issue.
     case CapType::Endpoint:
     case CapType::Notification:
     case CapType::Reply:

@@ -30,12 +30,14 @@ enum class ThreadState : u8 {
     BlockedOnSend,         // in an endpoint's queue with a message to deliver
     BlockedOnReceive,      // in an endpoint's queue, waiting for a message
     BlockedOnNotification, // in a notification's queue, waiting for a signal
+    BlockedOnReply,        // its Call was delivered; parked on a Reply object for the answer
 };
 
 const char* thread_state_name(ThreadState state);
 
 struct Tcb;
 struct Notification;
+struct ReplyObject;
 
 // What a blocked thread is waiting for (kernel/ipc/). The links thread the TCB into the
 // queue of the Endpoint or Notification at `waiting_on`; both live in the TCB because
@@ -48,7 +50,11 @@ struct IpcWait {
     u64 badge = 0;         // the badge of the capability it sends through
     u64 message_info = 0;  // the message-info word (length, extra capabilities, label)
     bool is_call = false;  // the sender waits for a reply after delivery (Call)
-    bool can_grant = false; // its capability had the grant right: extra capabilities move
+    // BlockedOnSend: its capability had the grant right, so extra capabilities move.
+    // BlockedOnReceive: its capability had it, so the answer to a Call may carry some.
+    bool can_grant = false;
+    // BlockedOnReceive: the Reply object a Call that arrives will park its caller on.
+    ReplyObject* reply = nullptr;
 };
 
 struct Tcb {

@@ -2,6 +2,8 @@
 //   SetPriority(priority)       extra: authority TCB
 //   SetMCPriority(mcp)          extra: authority TCB
 //   Suspend()  Resume()  SetName(two words of name)
+//   BindNotification()          extra: the Notification (read right)
+//   UnbindNotification()
 // A thread can give priorities only up to the maximum controlled priority (MCP) of a TCB
 // it holds a capability to, so no thread can raise anything, itself included, above its
 // own MCP, and a capability to a thread of lower MCP cannot help. Configure, SetSpace and
@@ -55,6 +57,20 @@ kstd::Result<void, InvocationError> resume(const Invocation& invocation) {
     return {};
 }
 
+kstd::Result<void, InvocationError> bind_notification_to(const Invocation& invocation) {
+    if (invocation.extra_caps.empty() || invocation.extra_caps[0] == nullptr)
+        return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
+    return bind_notification(invoked_tcb(invocation), invocation.extra_caps[0]->cap);
+}
+
+// Unbinding an unbound thread is refused, so that a confused caller learns of it.
+kstd::Result<void, InvocationError> unbind_notification_from(const Invocation& invocation) {
+    Tcb& thread = invoked_tcb(invocation);
+    if (thread.bound_notification == nullptr) return kstd::fail(illegal_operation());
+    unbind_notification(thread);
+    return {};
+}
+
 // Two words hold up to 15 bytes, little-endian; the 16th is always the terminator.
 kstd::Result<void, InvocationError> set_name(const Invocation& invocation) {
     constexpr u64 kNameWords = sizeof(Tcb::name) / sizeof(u64);
@@ -100,6 +116,8 @@ kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation, Pre
     case InvocationLabel::TcbSuspend: return suspend(invocation);
     case InvocationLabel::TcbResume: return resume(invocation);
     case InvocationLabel::TcbSetName: return set_name(invocation);
+    case InvocationLabel::TcbBindNotification: return bind_notification_to(invocation);
+    case InvocationLabel::TcbUnbindNotification: return unbind_notification_from(invocation);
     default: return kstd::fail(illegal_operation());
     }
 }

@@ -12,13 +12,19 @@ namespace {
 
 bool interrupt_is_pending(void*) { return arch::interrupt_pending(); }
 
-void log_capability_fault(const Tcb& thread, const CapabilityFault& fault) {
-    kprintln("thread {}: capability fault on pointer {} (lookup failure {}, {} bits left); suspended "
-             "(no fault handler yet)",
-             thread.name, kstd::Hex{fault.pointer}, static_cast<u64>(fault.failure.type), fault.failure.bits_left);
-}
-
 } // namespace
+
+void take_capability_fault(Tcb& thread, const CapabilityFault& fault) {
+    // As after any fault, the thread stops at the faulting instruction, the ecall: once
+    // resumed (its CSpace or registers fixed) it makes the call again, as in seL4, rather
+    // than reading its own request as the answer.
+    thread.registers.restart_syscall();
+    kprintln("thread {}: capability fault on pointer {} ({}lookup failure {}, {} bits left); suspended "
+             "(no fault handler yet)",
+             thread.name, kstd::Hex{fault.pointer}, fault.in_receive_phase ? "receive phase, " : "",
+             lookup_failure_name(fault.failure.type), fault.failure.bits_left);
+    suspend_thread(thread);
+}
 
 void handle_call_syscall(Tcb& thread) {
     arch::TrapFrame& frame = thread.registers;
@@ -53,14 +59,7 @@ void handle_call_syscall(Tcb& thread) {
         // runnable, and must not look so.
         if (thread.state == ThreadState::Running) thread.state = ThreadState::Restart;
         return;
-    case InvocationOutcome::CapabilityFault:
-        // As after any fault, the thread stops at the faulting instruction, the ecall: once
-        // resumed (its CSpace or registers fixed) it makes the Call again, as in seL4, rather
-        // than reading its own request as the reply.
-        frame.restart_syscall();
-        log_capability_fault(thread, reply.fault);
-        suspend_thread(thread);
-        return;
+    case InvocationOutcome::CapabilityFault: take_capability_fault(thread, reply.fault); return;
     case InvocationOutcome::Error: out = reply.words; break;
     case InvocationOutcome::Success: break;
     }
@@ -70,6 +69,12 @@ void handle_call_syscall(Tcb& thread) {
     u64 length = buffer == nullptr ? kstd::min(reply.info.length, kMessageRegisterCount) : reply.info.length;
     reply.info.length = length;
     frame.set_result(1, reply.info.to_word());
+    // An empty slot (or one being deleted) in a0 is no object to invoke: a client that
+    // meant an endpoint it has lost must not mistake this reply for its server's, so the
+    // IPC status says it too.
+    bool invoked_is_invalid = reply.outcome == InvocationOutcome::Error &&
+                              reply.info.label == static_cast<u64>(ErrorCode::InvalidCapability) && out[0] == 0;
+    frame.set_result(6, static_cast<u64>(invoked_is_invalid ? IpcStatus::InvalidCapability : IpcStatus::Ok));
     for (u64 i = 0; i < length; ++i) {
         if (i < kMessageRegisterCount) frame.set_result(2 + static_cast<unsigned>(i), out[i]);
         else buffer->message[i] = out[i];

@@ -5,7 +5,9 @@
 #include <cpu/cpu.hpp>
 #include <ipc/ipc.hpp>
 #include <kstd/bounded_vector.hpp>
+#include <ipc/fastpath.hpp>
 #include <sched/invocation_syscall.hpp>
+#include <sched/ipc_syscalls.hpp>
 #include <sched/kernel_entry.hpp>
 
 namespace tessera {
@@ -46,7 +48,8 @@ void debug_put_string(Tcb& thread) {
 // The debug calls give any thread the console and the power switch: a build for anything
 // but development turns them off (meson option debug_syscalls).
 bool is_debug_syscall(u64 number) {
-    return number >= static_cast<u64>(Syscall::DebugPutChar) && number <= static_cast<u64>(Syscall::DebugHalt);
+    return number >= static_cast<u64>(Syscall::DebugPutChar) &&
+           number <= static_cast<u64>(Syscall::DebugFastpathCount);
 }
 
 } // namespace
@@ -89,7 +92,23 @@ void handle_syscall(Tcb& thread) {
     case Syscall::DebugHalt:
         kprintln("thread {} asked for a power-off ({})", thread.name, frame.argument(0) == 0 ? "success" : "failure");
         arch::power_off(frame.argument(0) != 0);
-    case Syscall::Call: handle_call_syscall(thread); return;
+    case Syscall::DebugFastpathCount: frame.set_result(0, ipc_fastpath_count()); return;
+    case Syscall::Call:
+        if (fastpath_call(thread, this_cpu().scheduler, arch::read_timer()) || handle_endpoint_call(thread)) return;
+        handle_call_syscall(thread);
+        return;
+    case Syscall::ReplyRecv:
+        if (fastpath_reply_recv(thread, this_cpu().scheduler, arch::read_timer())) return;
+        handle_ipc_syscall(thread, Syscall::ReplyRecv);
+        return;
+    case Syscall::Send:
+    case Syscall::NBSend:
+    case Syscall::Recv:
+    case Syscall::NBRecv:
+    case Syscall::Reply:
+    case Syscall::Signal:
+    case Syscall::Wait:
+    case Syscall::Poll: handle_ipc_syscall(thread, static_cast<Syscall>(frame.syscall_number())); return;
     }
     // A fault: the thread stops at the faulting ecall (the trap already moved the pc past
     // it), so the log names it and a Resume without new registers tries it again.

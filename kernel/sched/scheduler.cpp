@@ -53,6 +53,15 @@ Tcb* Scheduler::choose(u64 now) {
     return best;
 }
 
+void Scheduler::switch_to(Tcb& next, u64 now) {
+    KASSERT(!next.schedule.queued() && outranks_queued(next.schedule.priority));
+    next.schedule.owner = &next;
+    if (next.time_slice_left == 0) next.time_slice_left = time_slice_;
+    current_ = &next;
+    current_must_yield_ = false;
+    charged_until_ = now;
+}
+
 const char* thread_state_name(ThreadState state) {
     switch (state) {
     case ThreadState::Inactive: return "inactive";
@@ -62,6 +71,7 @@ const char* thread_state_name(ThreadState state) {
     case ThreadState::BlockedOnSend: return "blocked on send";
     case ThreadState::BlockedOnReceive: return "blocked on receive";
     case ThreadState::BlockedOnNotification: return "blocked on notification";
+    case ThreadState::BlockedOnReply: return "blocked on reply";
     }
     return "?";
 }

@@ -33,6 +33,14 @@ public:
     // a yield, an equal) runnable thread waits. Null means: idle.
     Tcb* choose(u64 now);
 
+    // True when a thread of `priority` would be chosen before every queued thread (an
+    // equal one queued first would win: round-robin order).
+    bool outranks_queued(u8 priority) const { return queues_.empty() || queues_.highest_priority() < priority; }
+    // The current thread has blocked, and `next` (runnable, in no queue, outranking every
+    // queued thread) takes the CPU at once: what choose() would decide, without the
+    // queue round trip. The IPC fastpath's direct switch.
+    void switch_to(Tcb& next, u64 now);
+
     Tcb* current() const { return current_; }
     const ReadyQueues& queues() const { return queues_; }
 

@@ -32,9 +32,9 @@ CallResult g_call;
     asm volatile(".globl flt_call_instruction\n"
                  "flt_call_instruction:\n"
                  "  ecall\n"
-                 : "+r"(a0), "+r"(a1), "+r"(a2)
-                 : "r"(a7)
-                 : "a3", "a4", "a5", "memory");
+                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a7)
+                 :
+                 : "a3", "a4", "a5", "a6", "memory");
     g_call.info = a1;
     g_call.word = a2;
     g_call.returned = true;

@@ -1,6 +1,7 @@
 // The typed wrappers: each builds the words and extra capabilities its label documents
 // (abi/invocation_labels.hpp, docs/invocations.md) and sends them through invoke().
 #include <userlib/invocations.hpp>
+#include <userlib/ipc_message.hpp>
 
 namespace tessera::user {
 
@@ -61,6 +62,11 @@ Result<void> CNode::rotate(SlotPath destination, u64 pivot_new_data, CNode pivot
     slot(r, pivot).word(source_new_data);
     slot(r, source).cap(pivot_root.cap()).cap(source_root.cap());
     return invoke(cap(), r);
+}
+
+Result<void> CNode::cancel_badged_sends(SlotPath endpoint) const {
+    Request r = request(InvocationLabel::CNodeCancelBadgedSends);
+    return invoke(cap(), slot(r, endpoint));
 }
 
 Result<void> PageTable::map(PageTable vspace, u64 vaddr, u64 attributes) const {
@@ -174,6 +180,16 @@ Result<void> Tcb::set_name(kstd::StringView name) const {
     Request r = request(InvocationLabel::TcbSetName);
     r.word(packed.words[0]).word(packed.words[1]);
     return invoke(cap(), r);
+}
+
+Result<void> Tcb::bind_notification(Notification notification) const {
+    Request r = request(InvocationLabel::TcbBindNotification);
+    r.cap(notification.cap());
+    return invoke(cap(), r);
+}
+
+Result<void> Tcb::unbind_notification() const {
+    return invoke(cap(), request(InvocationLabel::TcbUnbindNotification));
 }
 
 Result<void> AsidControl::make_pool(Untyped untyped, CNode root, SlotPath destination) const {

@@ -1,7 +1,8 @@
 // Ending waits from outside: CancelBadgedSends, deleting an endpoint or a notification
 // with threads in its queue, suspending a blocked thread, deleting a blocked or bound
 // thread. No queue may keep a stopped or dead thread, and no thread may keep pointing at
-// a deleted object.
+// a deleted object. A wait ended by deletion or cancellation returns a status; only
+// suspension makes the system call again.
 #include "ipc_fixture.hpp"
 
 using namespace ipctest;
@@ -11,22 +12,26 @@ namespace {
 constexpr u64 kEndpoint = 20;
 constexpr u64 kNotification = 21;
 
-// A cancelled waiter: runnable, out of every queue, its system call to be made again.
-void require_restarted(IpcKernel& k, Tcb& thread) {
-    CHECK(thread.state == ThreadState::Restart);
-    CHECK(thread.runnable());
+// A waiter whose wait was ended from outside: runnable, out of every queue, its system
+// call returning `status` (a6, with a0 0) with nothing received, and not made again.
+void require_woken_with(IpcKernel& k, Tcb& thread, IpcStatus status) {
+    CHECK(thread.state == ThreadState::Running);
     CHECK(k.runnable_in_scheduler(thread));
     CHECK(thread.ipc.waiting_on == 0);
     CHECK(thread.ipc.next == nullptr);
     CHECK(thread.ipc.prev == nullptr);
-    CHECK(k.restarts(thread) == 1);
-    CHECK(thread.registers.sepc == 0x1000 - 4);
+    CHECK(k.last_status(thread) == StatusRecord{status, 0});
+    CHECK(k.status_count(thread) == 1);
+    CHECK(IpcKernel::status_register(thread) == status);
+    CHECK(thread.registers.argument(kBadgeRegister) == 0);
+    CHECK(k.restarts(thread) == 0);
+    CHECK(thread.registers.sepc == kStartPc);
     CHECK(k.deliveries(thread) == 0);
 }
 
 } // namespace
 
-TEST_CASE("CancelBadgedSends: senders with the badge leave and restart; the others keep their order") {
+TEST_CASE("CancelBadgedSends: senders with the badge leave with Cancelled; the others keep their order") {
     IpcKernel k;
     k.make_endpoint(kEndpoint);
     REQUIRE(k.mint(30, kEndpoint, Rights::kMask, 1) == success());
@@ -38,14 +43,15 @@ TEST_CASE("CancelBadgedSends: senders with the badge leave and restart; the othe
         REQUIRE(k.send(*senders.back(), badge_slots[i], {i}) == SendOutcome::Blocked);
     }
     cancel_badged_sends(k.endpoint(kEndpoint), 1);
-    for (u64 i : {0, 2, 4}) require_restarted(k, *senders[i]);
+    for (u64 i : {0, 2, 4}) require_woken_with(k, *senders[i], IpcStatus::Cancelled);
+    for (u64 i : {1, 3}) CHECK(k.status_count(*senders[i]) == 0);
     CHECK(IpcKernel::queue_of(k.endpoint(kEndpoint).queue) == std::vector<Tcb*>{senders[1], senders[3]});
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Sending);
     Tcb& receiver = k.thread(200);
     CHECK(k.receive(receiver, kEndpoint) == ReceiveOutcome::Received);
     CHECK(k.words(receiver, 1) == std::vector<u64>{1});
     cancel_badged_sends(k.endpoint(kEndpoint), 2);
-    require_restarted(k, *senders[3]);
+    require_woken_with(k, *senders[3], IpcStatus::Cancelled);
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
     CHECK(k.endpoint(kEndpoint).queue.empty());
 }
@@ -58,9 +64,10 @@ TEST_CASE("CancelBadgedSends: receivers and other badges are left alone") {
     cancel_badged_sends(k.endpoint(kEndpoint), 0);
     CHECK(receiver.state == ThreadState::BlockedOnReceive);
     CHECK(IpcKernel::queue_of(k.endpoint(kEndpoint).queue) == std::vector<Tcb*>{&receiver});
+    CHECK(k.status_count(receiver) == 0);
 }
 
-TEST_CASE("Deleting an endpoint restarts every waiter and leaves nothing pointing at it") {
+TEST_CASE("Deleting an endpoint wakes every waiter with ObjectDeleted and leaves nothing pointing at it") {
     IpcKernel k;
     k.make_endpoint(kEndpoint);
     REQUIRE(k.mint(30, kEndpoint, Rights::kMask, 7) == success());
@@ -77,14 +84,15 @@ TEST_CASE("Deleting an endpoint restarts every waiter and leaves nothing pointin
     // Not the last capability: nothing happens.
     REQUIRE(k.remove(kEndpoint) == success());
     CHECK(IpcKernel::queue_of(endpoint.queue) == waiters);
+    for (Tcb* waiter : waiters) CHECK(k.status_count(*waiter) == 0);
     // The last one: every waiter wakes.
     REQUIRE(k.remove(30) == success());
-    for (Tcb* waiter : waiters) require_restarted(k, *waiter);
+    for (Tcb* waiter : waiters) require_woken_with(k, *waiter, IpcStatus::ObjectDeleted);
     CHECK(endpoint.queue.empty());
     CHECK(endpoint.state() == EndpointState::Idle);
 }
 
-TEST_CASE("Deleting a notification restarts its waiters and unbinds its thread") {
+TEST_CASE("Deleting a notification wakes its waiters with ObjectDeleted and unbinds its thread") {
     IpcKernel k;
     k.make_notification(kNotification);
     k.make_notification(22);
@@ -99,8 +107,8 @@ TEST_CASE("Deleting a notification restarts its waiters and unbinds its thread")
     Notification& notification = k.notification(kNotification);
 
     REQUIRE(k.remove(kNotification) == success());
-    require_restarted(k, first);
-    require_restarted(k, second);
+    require_woken_with(k, first, IpcStatus::ObjectDeleted);
+    require_woken_with(k, second, IpcStatus::ObjectDeleted);
     CHECK(notification.waiters.empty());
     CHECK(notification.state() == NotificationState::Idle);
 
@@ -109,6 +117,7 @@ TEST_CASE("Deleting a notification restarts its waiters and unbinds its thread")
     // Its receive on the endpoint is not affected.
     CHECK(bound.state == ThreadState::BlockedOnReceive);
     CHECK(IpcKernel::queue_of(k.endpoint(kEndpoint).queue) == std::vector<Tcb*>{&bound});
+    CHECK(k.status_count(bound) == 0);
 }
 
 TEST_CASE("Suspending a blocked thread takes it out of its queue; Resume makes it try again") {
@@ -127,10 +136,15 @@ TEST_CASE("Suspending a blocked thread takes it out of its queue; Resume makes i
     CHECK_FALSE(k.runnable_in_scheduler(b));
     CHECK(b.ipc.waiting_on == 0);
     CHECK(k.restarts(b) == 1);
+    CHECK(b.registers.sepc == kEcallPc);
+    CHECK(k.status_count(b) == 0); // it did not return: it will make its Send again
     CHECK(IpcKernel::queue_of(k.endpoint(kEndpoint).queue) == std::vector<Tcb*>{&a, &c});
 
     CHECK(k.call(103, InvocationLabel::TcbSuspend, {}) == success());
     CHECK(waiter.state == ThreadState::Inactive);
+    CHECK(k.restarts(waiter) == 1);
+    CHECK(waiter.registers.sepc == kEcallPc);
+    CHECK(k.status_count(waiter) == 0);
     CHECK(k.notification(kNotification).waiters.empty());
     CHECK(k.notification(kNotification).state() == NotificationState::Idle);
     k.signal(kNotification); // nobody to wake: the signal stays pending
@@ -146,7 +160,7 @@ TEST_CASE("Suspending a blocked thread takes it out of its queue; Resume makes i
     CHECK(k.call(101, InvocationLabel::TcbResume, {}) == success());
     CHECK(b.state == ThreadState::Running);
     CHECK(k.runnable_in_scheduler(b));
-    CHECK(b.registers.sepc == 0x1000 - 4); // at its ecall again
+    CHECK(b.registers.sepc == kEcallPc); // at its ecall again
 
     // Suspending it again while it is not blocked restarts nothing.
     CHECK(k.call(101, InvocationLabel::TcbSuspend, {}) == success());

@@ -37,7 +37,12 @@ TEST_CASE("Endpoint: a sender blocks until a receiver takes its message and badg
     CHECK(sender.ipc.waiting_on == 0);
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
     CHECK(k.endpoint(kEndpoint).queue.empty());
+    // The sender's Send ends with Ok and nothing received.
     CHECK(k.deliveries(sender) == 0);
+    CHECK(k.last_status(sender) == StatusRecord{IpcStatus::Ok, 0});
+    CHECK(IpcKernel::status_register(sender) == IpcStatus::Ok);
+    CHECK(IpcKernel::status_register(receiver) == IpcStatus::Ok);
+    CHECK(k.status_count(receiver) == 0);
 }
 
 TEST_CASE("Endpoint: a waiting receiver gets the message at once and becomes runnable") {
@@ -60,6 +65,8 @@ TEST_CASE("Endpoint: a waiting receiver gets the message at once and becomes run
     CHECK(k.last_received(receiver)->info.label == 5);
     CHECK(k.last_received(receiver)->badge == 0);
     CHECK(k.words(receiver, 2) == std::vector<u64>{9, 8});
+    CHECK(k.last_received(receiver)->status == IpcStatus::Ok);
+    CHECK(k.last_status(sender) == StatusRecord{IpcStatus::Ok, 0});
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
 }
 
@@ -79,7 +86,11 @@ TEST_CASE("Endpoint: senders are served in the order they came, each with its ba
         CHECK(k.last_received(receiver)->badge == 100 + i);
         CHECK(k.words(receiver, 1) == std::vector<u64>{i});
         CHECK(senders[i]->state == ThreadState::Running);
-        for (u64 j = i + 1; j < 4; ++j) CHECK(senders[j]->state == ThreadState::BlockedOnSend);
+        CHECK(k.last_status(*senders[i]) == StatusRecord{IpcStatus::Ok, 0});
+        for (u64 j = i + 1; j < 4; ++j) {
+            CHECK(senders[j]->state == ThreadState::BlockedOnSend);
+            CHECK(k.status_count(*senders[j]) == 0);
+        }
     }
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
     CHECK(k.receive(receiver, kEndpoint) == ReceiveOutcome::Blocked);
@@ -115,20 +126,29 @@ TEST_CASE("Endpoint: NBSend without a receiver drops the message; NBRecv without
     CHECK(k.runnable_in_scheduler(sender));
     CHECK(k.endpoint(kEndpoint).queue.empty());
     CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
+    CHECK(k.last_status(sender) == StatusRecord{IpcStatus::NothingPending, 0});
+    CHECK(IpcKernel::status_register(sender) == IpcStatus::NothingPending);
 
     receiver.registers.set_result(0, 0xdead);
     CHECK(k.receive(receiver, kEndpoint, Blocking::No) == ReceiveOutcome::NothingPending);
     CHECK(receiver.state == ThreadState::Running);
     CHECK(receiver.registers.argument(0) == 0); // badge 0: nothing came
+    ReceivedMessage nothing;
+    nothing.status = IpcStatus::NothingPending;
+    CHECK(k.last_received(receiver) == nothing);
+    CHECK(IpcKernel::status_register(receiver) == IpcStatus::NothingPending);
     CHECK(k.endpoint(kEndpoint).queue.empty());
 
     // With a blocked sender, NBRecv takes its message; with a waiting receiver, NBSend delivers.
     CHECK(k.send(sender, kEndpoint, {7}) == SendOutcome::Blocked);
     CHECK(k.receive(receiver, kEndpoint, Blocking::No) == ReceiveOutcome::Received);
     CHECK(k.words(receiver, 1) == std::vector<u64>{7});
+    CHECK(IpcKernel::status_register(receiver) == IpcStatus::Ok);
+    CHECK(k.last_status(sender) == StatusRecord{IpcStatus::Ok, 0});
     CHECK(k.receive(receiver, kEndpoint) == ReceiveOutcome::Blocked);
     CHECK(k.send(sender, kEndpoint, {8}, 0, 0, Blocking::No) == SendOutcome::Delivered);
     CHECK(k.words(receiver, 1) == std::vector<u64>{8});
+    CHECK(k.last_status(sender) == StatusRecord{IpcStatus::Ok, 0});
 }
 
 TEST_CASE("Endpoint: send needs write, receive needs read, and the capability must be an endpoint") {
@@ -138,20 +158,32 @@ TEST_CASE("Endpoint: send needs write, receive needs read, and the capability mu
     REQUIRE(k.copy(30, kEndpoint, Rights::kRead | Rights::kGrant) == success());
     REQUIRE(k.copy(31, kEndpoint, Rights::kWrite | Rights::kGrant) == success());
     Tcb& thread = k.thread(100);
-    MessageInfo info;
-    info.length = 1;
+    MessageInfo info = info_of(1);
 
     auto no_write = send_ipc(thread, k.cap(30), info, Blocking::Yes);
     REQUIRE_FALSE(no_write.ok());
-    CHECK(no_write.error().code == ErrorCode::InvalidCapability);
-    auto no_read = receive_ipc(thread, k.cap(31), Blocking::Yes);
+    CHECK(no_write.error() == IpcStatus::InvalidCapability);
+    auto no_write_nb = send_ipc(thread, k.cap(30), info, Blocking::No);
+    REQUIRE_FALSE(no_write_nb.ok());
+    CHECK(no_write_nb.error() == IpcStatus::InvalidCapability);
+    auto no_read = receive_ipc(thread, k.cap(31), nullptr, Blocking::Yes);
     REQUIRE_FALSE(no_read.ok());
-    CHECK(no_read.error().code == ErrorCode::InvalidCapability);
-    CHECK_FALSE(send_ipc(thread, k.cap(22), info, Blocking::Yes).ok());
-    CHECK_FALSE(receive_ipc(thread, k.cap(22), Blocking::Yes).ok());
-    // Nothing changed.
+    CHECK(no_read.error() == IpcStatus::InvalidCapability);
+    auto no_read_nb = receive_ipc(thread, k.cap(31), nullptr, Blocking::No);
+    REQUIRE_FALSE(no_read_nb.ok());
+    CHECK(no_read_nb.error() == IpcStatus::InvalidCapability);
+    auto not_endpoint_send = send_ipc(thread, k.cap(22), info, Blocking::Yes);
+    REQUIRE_FALSE(not_endpoint_send.ok());
+    CHECK(not_endpoint_send.error() == IpcStatus::InvalidCapability);
+    auto not_endpoint_receive = receive_ipc(thread, k.cap(22), nullptr, Blocking::Yes);
+    REQUIRE_FALSE(not_endpoint_receive.ok());
+    CHECK(not_endpoint_receive.error() == IpcStatus::InvalidCapability);
+    // Nothing changed, and the core told the thread nothing: the trap path writes the error.
     CHECK(thread.state == ThreadState::Running);
     CHECK(k.endpoint(kEndpoint).queue.empty());
+    CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
+    CHECK(k.status_count(thread) == 0);
+    CHECK(k.deliveries(thread) == 0);
 
     CHECK(k.send(thread, 31, {1}) == SendOutcome::Blocked);
     Tcb& receiver = k.thread(101);

@@ -1,6 +1,7 @@
 #include "ipc_fixture.hpp"
 
 #include <object/derivation.hpp>
+#include <sched/invocation_syscall.hpp>
 
 namespace ipctest {
 
@@ -15,22 +16,31 @@ IpcKernel::IpcKernel() {
     g_ipc = this;
     IpcThreadAccess& access = ipc_thread_access();
     access.message_register = [](const Tcb& thread, u64 index) {
-        return thread.registers.argument(2 + static_cast<unsigned>(index));
+        return thread.registers.argument(kFirstWordRegister + static_cast<unsigned>(index));
     };
     access.set_message_register = [](Tcb& thread, u64 index, u64 value) {
-        thread.registers.set_result(2 + static_cast<unsigned>(index), value);
+        thread.registers.set_result(kFirstWordRegister + static_cast<unsigned>(index), value);
     };
     access.ipc_buffer = [](Tcb& thread) -> IpcBuffer* {
         auto found = g_ipc->buffers.find(&thread);
         return found == g_ipc->buffers.end() ? nullptr : found->second.get();
     };
     access.deliver = [](Tcb& thread, const ReceivedMessage& message) {
-        thread.registers.set_result(0, message.badge);
-        thread.registers.set_result(1, message.info.to_word());
+        thread.registers.set_result(kBadgeRegister, message.badge);
+        thread.registers.set_result(kInfoRegister, message.info.to_word());
+        thread.registers.set_result(kStatusRegister, static_cast<u64>(message.status));
         g_ipc->received[&thread].push_back(message);
     };
+    access.set_status = [](Tcb& thread, IpcStatus status, u64 detail) {
+        thread.registers.set_result(kStatusRegister, static_cast<u64>(status));
+        thread.registers.set_result(kBadgeRegister, detail);
+        g_ipc->statuses[&thread].push_back(StatusRecord{status, detail});
+    };
+    // As the kernel's: a ReplyRecv made again must not answer twice, so it becomes a Recv.
     access.restart_system_call = [](Tcb& thread) {
         thread.registers.restart_syscall();
+        if (thread.registers.syscall_number() == static_cast<u64>(Syscall::ReplyRecv))
+            thread.registers.set_syscall_number(static_cast<u64>(Syscall::Recv));
         ++g_ipc->restart_counts[&thread];
     };
     install_ipc_finalisers();
@@ -44,10 +54,12 @@ IpcKernel::~IpcKernel() {
 Tcb& IpcKernel::thread(u64 slot, u8 priority) {
     Tcb& made = make_tcb(slot, priority, priority);
     insert_child(cspace_root().cap, cspace_root(), made.slot(TcbSlot::CSpaceRoot), false);
-    made.registers.sepc = 0x1000;
+    made.registers.sepc = kStartPc;
     thread_control().resume(made);
     return made;
 }
+
+void IpcKernel::dispatch(Tcb& thread, u64 now) { REQUIRE(scheduler.choose(now) == &thread); }
 
 IpcBuffer& IpcKernel::give_buffer(Tcb& thread) {
     auto& buffer = buffers[&thread];
@@ -66,7 +78,7 @@ void IpcKernel::set_receive_slot(Tcb& thread, u64 index) {
 void IpcKernel::set_message(Tcb& thread, const std::vector<u64>& message) {
     for (u64 i = 0; i < message.size(); ++i) {
         if (i < kMessageRegisterCount)
-            thread.registers.set_result(2 + static_cast<unsigned>(i), message[i]);
+            thread.registers.set_result(kFirstWordRegister + static_cast<unsigned>(i), message[i]);
         else
             buffers.at(&thread)->message[i] = message[i];
     }
@@ -75,7 +87,7 @@ void IpcKernel::set_message(Tcb& thread, const std::vector<u64>& message) {
 std::vector<u64> IpcKernel::words(Tcb& thread, u64 count) {
     std::vector<u64> out;
     for (u64 i = 0; i < count; ++i)
-        out.push_back(i < kMessageRegisterCount ? thread.registers.argument(2 + static_cast<unsigned>(i))
+        out.push_back(i < kMessageRegisterCount ? thread.registers.argument(kFirstWordRegister + static_cast<unsigned>(i))
                                                 : buffers.at(&thread)->message[i]);
     return out;
 }
@@ -93,6 +105,21 @@ std::optional<ReceivedMessage> IpcKernel::last_received(Tcb& thread) const {
 u64 IpcKernel::deliveries(Tcb& thread) const {
     auto found = received.find(&thread);
     return found == received.end() ? 0 : found->second.size();
+}
+
+std::optional<StatusRecord> IpcKernel::last_status(Tcb& thread) const {
+    auto found = statuses.find(&thread);
+    if (found == statuses.end() || found->second.empty()) return std::nullopt;
+    return found->second.back();
+}
+
+u64 IpcKernel::status_count(Tcb& thread) const {
+    auto found = statuses.find(&thread);
+    return found == statuses.end() ? 0 : found->second.size();
+}
+
+IpcStatus IpcKernel::status_register(const Tcb& thread) {
+    return static_cast<IpcStatus>(thread.registers.argument(kStatusRegister));
 }
 
 u64 IpcKernel::restarts(Tcb& thread) const {
@@ -113,22 +140,43 @@ std::vector<Tcb*> IpcKernel::queue_of(const WaitQueue& queue) {
     return threads;
 }
 
+MessageInfo info_of(u64 length, u64 label, u64 extra_caps) {
+    MessageInfo info;
+    info.label = label;
+    info.length = length;
+    info.extra_caps = extra_caps;
+    return info;
+}
+
 SendOutcome IpcKernel::send(Tcb& sender, u64 cap_slot, const std::vector<u64>& message, u64 label, u64 extra_caps,
                             Blocking blocking) {
     set_message(sender, message);
-    MessageInfo info;
-    info.label = label;
-    info.length = message.size();
-    info.extra_caps = extra_caps;
-    auto result = send_ipc(sender, cap(cap_slot), info, blocking);
+    auto result = send_ipc(sender, cap(cap_slot), info_of(message.size(), label, extra_caps), blocking);
     REQUIRE(result.ok());
     return result.value();
 }
 
-ReceiveOutcome IpcKernel::receive(Tcb& receiver, u64 cap_slot, Blocking blocking) {
-    auto result = receive_ipc(receiver, cap(cap_slot), blocking);
+SendOutcome IpcKernel::call_endpoint(Tcb& caller, u64 cap_slot, const std::vector<u64>& message, u64 label,
+                                     u64 extra_caps) {
+    set_message(caller, message);
+    auto result = send_ipc(caller, cap(cap_slot), info_of(message.size(), label, extra_caps), Blocking::Yes, true);
     REQUIRE(result.ok());
     return result.value();
+}
+
+ReplyObject* IpcKernel::reply_in(u64 reply_slot) {
+    return reply_slot == kNoReplyObject ? nullptr : &reply_object(reply_slot);
+}
+
+ReceiveOutcome IpcKernel::receive(Tcb& receiver, u64 cap_slot, Blocking blocking, u64 reply_slot) {
+    auto result = receive_ipc(receiver, cap(cap_slot), reply_in(reply_slot), blocking);
+    REQUIRE(result.ok());
+    return result.value();
+}
+
+void IpcKernel::reply(Tcb& replier, u64 reply_slot, const std::vector<u64>& message, u64 label, u64 extra_caps) {
+    set_message(replier, message);
+    reply_ipc(replier, reply_object(reply_slot), info_of(message.size(), label, extra_caps));
 }
 
 ReceiveOutcome IpcKernel::wait(Tcb& waiter, u64 cap_slot, Blocking blocking) {
@@ -140,3 +188,12 @@ ReceiveOutcome IpcKernel::wait(Tcb& waiter, u64 cap_slot, Blocking blocking) {
 void IpcKernel::signal(u64 cap_slot) { REQUIRE(signal_notification(cap(cap_slot)).ok()); }
 
 } // namespace ipctest
+
+// The kernel's version (kernel/sched/invocation_syscall.cpp) also logs; here the fixture
+// records the fault.
+void tessera::take_capability_fault(Tcb& thread, const CapabilityFault& fault) {
+    REQUIRE(ipctest::g_ipc != nullptr);
+    thread.registers.restart_syscall();
+    thread_control().suspend(thread);
+    ipctest::g_ipc->faults.emplace_back(&thread, fault);
+}

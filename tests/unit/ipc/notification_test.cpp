@@ -13,12 +13,15 @@ void mint_badges(IpcKernel& k) {
     for (u64 bit = 0; bit < 3; ++bit) REQUIRE(k.mint(30 + bit, kNotification, Rights::kMask, u64{1} << bit) == success());
 }
 
-ReceivedMessage word(u64 badge) {
+// A notification word as Wait and Poll deliver it (Ok), or as it ends a Recv (Signalled).
+ReceivedMessage word(u64 badge, IpcStatus status = IpcStatus::Ok) {
     ReceivedMessage m;
     m.badge = badge;
-    m.from_notification = true;
+    m.status = status;
     return m;
 }
+
+ReceivedMessage signalled(u64 badge) { return word(badge, IpcStatus::Signalled); }
 
 } // namespace
 
@@ -35,6 +38,7 @@ TEST_CASE("Notification: signals OR their badges until a Wait takes the word") {
     CHECK(k.wait(waiter, kNotification) == ReceiveOutcome::Received);
     CHECK(k.last_received(waiter) == word(0b101));
     CHECK(waiter.registers.argument(0) == 0b101);
+    CHECK(IpcKernel::status_register(waiter) == IpcStatus::Ok);
     CHECK(waiter.state == ThreadState::Running);
     CHECK(k.notification(kNotification).state() == NotificationState::Idle);
     CHECK(k.notification(kNotification).pending == 0);
@@ -49,14 +53,22 @@ TEST_CASE("Notification: Poll never blocks") {
     Tcb& poller = k.thread(100);
     poller.registers.set_result(0, 0xdead);
     CHECK(k.wait(poller, kNotification, Blocking::No) == ReceiveOutcome::NothingPending);
-    CHECK(k.last_received(poller) == word(0));
+    CHECK(k.last_received(poller) == word(0, IpcStatus::NothingPending));
+    CHECK(poller.registers.argument(0) == 0);
+    CHECK(IpcKernel::status_register(poller) == IpcStatus::NothingPending);
     CHECK(poller.state == ThreadState::Running);
     CHECK(k.runnable_in_scheduler(poller));
     CHECK(k.notification(kNotification).waiters.empty());
     k.signal(31);
     CHECK(k.wait(poller, kNotification, Blocking::No) == ReceiveOutcome::Received);
     CHECK(k.last_received(poller) == word(0b10));
+    CHECK(IpcKernel::status_register(poller) == IpcStatus::Ok);
     CHECK(k.wait(poller, kNotification, Blocking::No) == ReceiveOutcome::NothingPending);
+    CHECK(k.last_received(poller) == word(0, IpcStatus::NothingPending));
+    // A badge-0 signal is something: Ok with word 0, not NothingPending.
+    k.signal(kNotification);
+    CHECK(k.wait(poller, kNotification, Blocking::No) == ReceiveOutcome::Received);
+    CHECK(k.last_received(poller) == word(0));
 }
 
 TEST_CASE("Notification: a signal wakes the first waiter only, with its badge") {
@@ -93,11 +105,16 @@ TEST_CASE("Notification: Signal needs write, Wait and Poll need read") {
     REQUIRE(k.copy(30, kNotification, Rights::kRead) == success());
     REQUIRE(k.copy(31, kNotification, Rights::kWrite) == success());
     Tcb& thread = k.thread(100);
-    CHECK(signal_notification(k.cap(30)).error().code == ErrorCode::InvalidCapability);
-    CHECK(wait_notification(thread, k.cap(31), Blocking::Yes).error().code == ErrorCode::InvalidCapability);
-    CHECK(wait_notification(thread, k.cap(31), Blocking::No).error().code == ErrorCode::InvalidCapability);
+    k.make_endpoint(kEndpoint);
+    CHECK(signal_notification(k.cap(30)).error() == IpcStatus::InvalidCapability);
+    CHECK(wait_notification(thread, k.cap(31), Blocking::Yes).error() == IpcStatus::InvalidCapability);
+    CHECK(wait_notification(thread, k.cap(31), Blocking::No).error() == IpcStatus::InvalidCapability);
+    CHECK(signal_notification(k.cap(kEndpoint)).error() == IpcStatus::InvalidCapability);
+    CHECK(wait_notification(thread, k.cap(kEndpoint), Blocking::Yes).error() == IpcStatus::InvalidCapability);
     CHECK(k.notification(kNotification).state() == NotificationState::Idle);
     CHECK(thread.state == ThreadState::Running);
+    CHECK(k.status_count(thread) == 0);
+    CHECK(k.deliveries(thread) == 0);
     k.signal(31);
     CHECK(k.wait(thread, 30) == ReceiveOutcome::Received);
 }
@@ -118,7 +135,10 @@ TEST_CASE("Notification: a bound notification ends its thread's Recv on an endpo
         k.signal(31);
         CHECK(server.state == ThreadState::Running);
         CHECK(k.runnable_in_scheduler(server));
-        CHECK(k.last_received(server) == word(0b10));
+        CHECK(k.last_received(server) == signalled(0b10));
+        CHECK(server.registers.argument(0) == 0b10);
+        CHECK(IpcKernel::status_register(server) == IpcStatus::Signalled);
+        CHECK(server.ipc.waiting_on == 0);
         CHECK(k.endpoint(kEndpoint).queue.empty());
         CHECK(k.endpoint(kEndpoint).state() == EndpointState::Idle);
         CHECK(k.notification(kNotification).state() == NotificationState::Idle);
@@ -130,15 +150,18 @@ TEST_CASE("Notification: a bound notification ends its thread's Recv on an endpo
         k.signal(30);
         k.signal(32);
         CHECK(k.receive(server, kEndpoint) == ReceiveOutcome::Signalled);
-        CHECK(k.last_received(server) == word(0b101));
+        CHECK(k.last_received(server) == signalled(0b101));
+        CHECK(IpcKernel::status_register(server) == IpcStatus::Signalled);
         CHECK(client.state == ThreadState::BlockedOnSend);
+        CHECK(k.status_count(client) == 0);
         CHECK(k.receive(server, kEndpoint) == ReceiveOutcome::Received);
-        CHECK_FALSE(k.last_received(server)->from_notification);
+        CHECK(k.last_received(server)->status == IpcStatus::Ok);
+        CHECK(IpcKernel::status_register(server) == IpcStatus::Ok);
     }
     SECTION("a message still ends Recv as a message") {
         CHECK(k.receive(server, kEndpoint) == ReceiveOutcome::Blocked);
         CHECK(k.send(client, kEndpoint, {1}) == SendOutcome::Delivered);
-        CHECK_FALSE(k.last_received(server)->from_notification);
+        CHECK(k.last_received(server)->status == IpcStatus::Ok);
         k.signal(30); // the server is not waiting: the signal stays pending
         CHECK(k.notification(kNotification).state() == NotificationState::Active);
     }
@@ -159,7 +182,11 @@ TEST_CASE("Notification: binding refuses a second binding, waiters, and a capabi
     REQUIRE(k.copy(30, 22, Rights::kWrite) == success());
     Tcb& a = k.thread(100);
     Tcb& b = k.thread(101);
+    k.make_endpoint(kEndpoint);
     CHECK(bind_notification(a, k.cap(30)).error().code == ErrorCode::InvalidCapability);
+    CHECK(bind_notification(a, k.cap(30)).error().argument == 1);
+    CHECK(bind_notification(a, k.cap(kEndpoint)).error().code == ErrorCode::InvalidCapability);
+    CHECK(bind_notification(a, k.cap(kEndpoint)).error().argument == 1);
     REQUIRE(bind_notification(a, k.cap(kNotification)).ok());
     CHECK(bind_notification(a, k.cap(22)).error().code == ErrorCode::IllegalOperation);
     CHECK(bind_notification(b, k.cap(kNotification)).error().code == ErrorCode::IllegalOperation);
@@ -177,8 +204,8 @@ TEST_CASE("Notification: only the bound thread may wait on a bound notification"
     Tcb& other = k.thread(101);
     REQUIRE(bind_notification(owner, k.cap(kNotification)).ok());
     k.signal(kNotification);
-    CHECK(wait_notification(other, k.cap(kNotification), Blocking::No).error().code == ErrorCode::InvalidCapability);
-    CHECK(wait_notification(other, k.cap(kNotification), Blocking::Yes).error().code == ErrorCode::InvalidCapability);
+    CHECK(wait_notification(other, k.cap(kNotification), Blocking::No).error() == IpcStatus::InvalidCapability);
+    CHECK(wait_notification(other, k.cap(kNotification), Blocking::Yes).error() == IpcStatus::InvalidCapability);
     CHECK(k.notification(kNotification).state() == NotificationState::Active);
     CHECK(k.deliveries(other) == 0);
     CHECK(k.wait(owner, kNotification, Blocking::No) == ReceiveOutcome::Received);

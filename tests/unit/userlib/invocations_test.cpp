@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <userlib/invocations.hpp>
+#include <userlib/ipc_message.hpp>
 
 #include "fake_kernel.hpp"
 
@@ -87,4 +88,46 @@ TEST_CASE("userlib: TCB registers written are read back through the reply words"
     CHECK(read.value().pc == 0x10000);
     for (unsigned i = 1; i <= 31; ++i) CHECK(read.value().reg(i) == 0x100 * i);
     CHECK(tcb.set_name("worker").ok());
+}
+
+TEST_CASE("userlib: TCB binds and unbinds a notification; refusals decode") {
+    userlib_test::HostKernel host;
+    REQUIRE(kUntyped.retype(ObjectType::Tcb, 0, kRoot, 0, 0, 40, 2).ok());
+    REQUIRE(kUntyped.retype(ObjectType::Notification, 0, kRoot, 0, 0, 42, 2).ok());
+    REQUIRE(kRoot.copy(SlotPath::at(CPtr{44}), kRoot, SlotPath::at(CPtr{42}), CapRights{CapRights::kWrite}).ok());
+    user::Tcb first(CPtr{40}), second(CPtr{41});
+    user::Notification notification(CPtr{42}), other(CPtr{43}), write_only(CPtr{44});
+
+    REQUIRE(first.bind_notification(notification).ok());
+    auto twice = first.bind_notification(other);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.error().code == ErrorCode::IllegalOperation);
+    auto taken = second.bind_notification(notification);
+    REQUIRE_FALSE(taken.ok());
+    CHECK(taken.error().code == ErrorCode::IllegalOperation);
+    auto no_read = second.bind_notification(write_only);
+    REQUIRE_FALSE(no_read.ok());
+    CHECK(no_read.error().code == ErrorCode::InvalidCapability);
+    CHECK(no_read.error().argument == 1);
+
+    REQUIRE(first.unbind_notification().ok());
+    auto unbound = first.unbind_notification();
+    REQUIRE_FALSE(unbound.ok());
+    CHECK(unbound.error().code == ErrorCode::IllegalOperation);
+    CHECK(second.bind_notification(notification).ok());
+}
+
+TEST_CASE("userlib: CNode.CancelBadgedSends needs a badged endpoint capability with every right") {
+    userlib_test::HostKernel host;
+    REQUIRE(kUntyped.retype(ObjectType::Endpoint, 0, kRoot, 0, 0, 50, 1).ok());
+    REQUIRE(kRoot.mint(SlotPath::at(CPtr{51}), kRoot, SlotPath::at(CPtr{50}), CapRights::all(), 9).ok());
+    REQUIRE(kRoot.mint(SlotPath::at(CPtr{52}), kRoot, SlotPath::at(CPtr{50}), CapRights::read_write(), 9).ok());
+
+    CHECK(kRoot.cancel_badged_sends(SlotPath::at(CPtr{51})).ok());
+    auto unbadged = kRoot.cancel_badged_sends(SlotPath::at(CPtr{50}));
+    REQUIRE_FALSE(unbadged.ok());
+    CHECK(unbadged.error().code == ErrorCode::IllegalOperation);
+    auto fewer_rights = kRoot.cancel_badged_sends(SlotPath::at(CPtr{52}));
+    REQUIRE_FALSE(fewer_rights.ok());
+    CHECK(fewer_rights.error().code == ErrorCode::IllegalOperation);
 }

@@ -24,6 +24,7 @@ private:
 class CNode;
 class PageTable;
 class Frame;
+class Notification; // userlib/ipc_message.hpp
 
 class Untyped : public CapabilityHandle {
 public:
@@ -51,6 +52,10 @@ public:
     // (with `source_new_data`).
     Result<void> rotate(SlotPath destination, u64 pivot_new_data, CNode pivot_root, SlotPath pivot,
                         u64 source_new_data, CNode source_root, SlotPath source) const;
+    // Every sender queued on the endpoint with the badge of the capability at `endpoint` (a
+    // badged Endpoint capability with every right) stops waiting: its Send or Call returns
+    // IpcStatus::Cancelled.
+    Result<void> cancel_badged_sends(SlotPath endpoint) const;
 };
 
 class PageTable : public CapabilityHandle {
@@ -101,6 +106,10 @@ public:
     Result<void> copy_registers(Tcb source, TcbCopyRegisterSets sets) const;
     // At most kTcbNameBytes bytes are sent; a longer name is cut.
     Result<void> set_name(kstd::StringView name) const;
+    // Binds `notification` (its capability needs the read right) to this thread: its
+    // signals then also end the thread's Recv (IpcStatus::Signalled). One each way.
+    Result<void> bind_notification(Notification notification) const;
+    Result<void> unbind_notification() const;
 };
 
 inline constexpr usize kTcbNameBytes = 15;

@@ -41,9 +41,11 @@ struct Reply {
     usize length = 0; // words received (at most kMaxReplyWords are kept)
 };
 
-// The registers of a Call, a0..a5.
+// The registers of a Call, a0..a5, and after it the IpcStatus the kernel puts in a6
+// (InvalidCapability when a0 named an empty slot; a reply's label says so too).
 struct CallRegisters {
     u64 a[6] = {};
+    IpcStatus status = IpcStatus::Ok;
 };
 
 // Puts the request into registers and, for words 4.. and extra capabilities, the IPC

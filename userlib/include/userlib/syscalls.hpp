@@ -8,8 +8,9 @@
 
 namespace tessera::user {
 
-// Call: a0 capability pointer, a1 message info, a2..a5 words 0..3 in; a1..a5 reply out.
-// The kernel may write the IPC buffer, hence the memory clobber.
+// Call: a0 capability pointer, a1 message info, a2..a5 words 0..3 in; a1..a5 reply and
+// a6 the IpcStatus out. The kernel may write the IPC buffer, hence the memory clobber, and
+// may rewrite a7 (abi/syscalls.hpp), hence its "+r".
 inline CallRegisters syscall_call(const CallRegisters& in) {
     register u64 a0 asm("a0") = in.a[0];
     register u64 a1 asm("a1") = in.a[1];
@@ -17,8 +18,12 @@ inline CallRegisters syscall_call(const CallRegisters& in) {
     register u64 a3 asm("a3") = in.a[3];
     register u64 a4 asm("a4") = in.a[4];
     register u64 a5 asm("a5") = in.a[5];
+    register u64 a6 asm("a6");
     register u64 a7 asm("a7") = static_cast<u64>(Syscall::Call);
-    asm volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5) : "r"(a7) : "memory");
+    asm volatile("ecall"
+                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "=r"(a6), "+r"(a7)
+                 :
+                 : "memory");
     CallRegisters out;
     out.a[0] = a0;
     out.a[1] = a1;
@@ -26,6 +31,7 @@ inline CallRegisters syscall_call(const CallRegisters& in) {
     out.a[3] = a3;
     out.a[4] = a4;
     out.a[5] = a5;
+    out.status = static_cast<IpcStatus>(a6);
     return out;
 }
 
@@ -60,6 +66,15 @@ inline void debug_suspend() { syscall_no_arguments(Syscall::DebugSuspend); }
 // Ends the calling thread for good: it suspends, and suspends again if anyone resumes it.
 [[noreturn]] inline void end_current_thread() {
     for (;;) debug_suspend();
+}
+
+// How many Calls and ReplyRecvs the kernel's IPC fastpath has completed since boot
+// (docs/ipc.md): tests check that it ran, or with `fastpath=off` that it did not.
+inline u64 debug_fastpath_count() {
+    register u64 a0 asm("a0");
+    register u64 a7 asm("a7") = static_cast<u64>(Syscall::DebugFastpathCount);
+    asm volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
+    return a0;
 }
 
 // Powers the machine off: 0 success, anything else failure.

@@ -24,6 +24,7 @@ struct TrapFrame {
     u64 syscall_number() const { return x[17]; }
     u64 argument(unsigned index) const { return x[10 + index]; }
     void set_result(unsigned index, u64 value) { x[10 + index] = value; }
+    void set_syscall_number(u64 number) { x[17] = number; }
     // Makes the thread execute its `ecall` again (the trap path had stepped past it).
     void restart_syscall() { sepc -= 4; }
 };
