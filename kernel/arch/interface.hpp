@@ -54,6 +54,16 @@ void* physical_to_virtual(tessera::PhysAddr address);
 kstd::Result<void, kstd::StringView> build_kernel_address_space(const tessera::PlatformInfo& platform,
                                                                 tessera::BootPageAllocator& allocator);
 
+// Where the kernel reaches the registers of a device it drives itself (the interrupt
+// controller; on riscv64 also the console UART, for the interrupt self-test), all mapped
+// by build_kernel_address_space(); null for registers that are not mapped.
+volatile void* kernel_device_registers(tessera::PhysRange registers);
+
+// Lets the interrupt controller's interrupt reach this CPU (riscv64: sie.SEIE), once the
+// kernel's handler for it is registered. Interrupts as a whole still follow
+// enable_interrupts() / disable_interrupts().
+void enable_external_interrupts();
+
 // Gives the boot CPU its per-CPU record.
 void init_boot_cpu(tessera::Cpu& cpu, u64 hardware_id);
 

@@ -9,6 +9,7 @@
 #include <ipc/ipc.hpp>
 #include <cpu/cpu.hpp>
 #include <arch/address_space.hpp>
+#include <irq/controller_setup.hpp>
 #include <irq/dispatcher.hpp>
 #include <memory/boot_page_allocator.hpp>
 #include <platform/device_tree.hpp>
@@ -97,6 +98,7 @@ void kernel_main(const BootHandoff& handoff) {
     BootArgs args(boot_state.platform.bootargs);
     if (auto fastpath = args.value("fastpath")) set_ipc_fastpath_enabled(!(*fastpath == "off"));
     kprintln("ipc fastpath: {}", ipc_fastpath_enabled() ? "on" : "off");
+    start_interrupt_controller(boot_state.platform, CpuHardwareId{this_cpu().hardware_id});
     start_timer(boot_state, args);
     kprintln("timer: {} at {} Hz", arch::timer_mechanism(), TESSERA_TICK_HZ);
 

@@ -2,6 +2,7 @@
 // Architecture-independent interrupt numbers. Each architecture maps its own causes and
 // vectors onto these through a table in kernel/arch/<arch>/; the core never sees a raw
 // scause code or x86 vector.
+#include <kstd/assert.hpp>
 #include <kstd/format.hpp>
 #include <kstd/types.hpp>
 
@@ -19,7 +20,13 @@ struct VirtualIrq {
     static constexpr u16 kPlatformBase = 0x3000;  // per-CPU timer, controller entry, ...
     static constexpr u16 kUserBase = 0x8000;      // defined by user-level policy
 
-    static constexpr VirtualIrq wired_line(u16 line) { return {static_cast<u16>(kWiredLineBase + line)}; }
+    // The highest controller line the wired-line range can name (0xeff; a PLIC has at most 1023).
+    static constexpr u16 kMaxWiredLine = kMsiBase - kWiredLineBase - 1;
+
+    static constexpr VirtualIrq wired_line(u16 line) {
+        KASSERT(line <= kMaxWiredLine);
+        return {static_cast<u16>(kWiredLineBase + line)};
+    }
 
     constexpr IrqCategory category() const {
         if (value < kWiredLineBase) return IrqCategory::Exception;

@@ -34,6 +34,7 @@ void power_off(bool failure) { sbi::system_reset(failure); }
 
 void enable_interrupts() { set_csr_bits<Csr::sstatus>(sstatus::SIE); }
 void disable_interrupts() { clear_csr_bits<Csr::sstatus>(sstatus::SIE); }
+void enable_external_interrupts() { set_csr_bits<Csr::sie>(sie::SEIE); }
 void wait_for_interrupt() { asm volatile("wfi"); }
 bool interrupt_pending() { return (read_csr<Csr::sip>() & read_csr<Csr::sie>()) != 0; }
 

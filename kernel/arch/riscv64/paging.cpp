@@ -1,11 +1,13 @@
 // The kernel's final address space: the image in the top 2 GiB with W^X per section and
-// guard pages under the kernel stacks, and all RAM in the direct map (never executable,
-// and read-only where it aliases the kernel's text and read-only data).
+// guard pages under the kernel stacks, all RAM in the direct map (never executable, and
+// read-only where it aliases the kernel's text and read-only data), and the registers of
+// the devices the kernel touches in a window of their own.
 #include <arch/csr.hpp>
 #include <arch/interface.hpp>
 #include <arch/kernel_space.hpp>
 #include <kstd/bit.hpp>
 #include <memory/boot_page_allocator.hpp>
+#include <memory/region_set.hpp>
 #include <platform/platform_info.hpp>
 
 extern "C" {
@@ -24,6 +26,7 @@ using sv39::kRead;
 using sv39::kWrite;
 
 u64 kernel_root_physical = 0;
+tessera::RegionSet mapped_devices; // page-rounded physical ranges, in the device window
 
 u64 allocate_from_boot_allocator(void* context) {
     auto page = static_cast<tessera::BootPageAllocator*>(context)->allocate_page();
@@ -85,6 +88,30 @@ kstd::Result<void, kstd::StringView> map_ram(sv39::PageTable& table, const tesse
     return {};
 }
 
+// The devices the kernel touches itself: the interrupt controller, and the console UART,
+// which the interrupt self-test makes raise an interrupt (console output goes through the
+// firmware). Each is mapped at KERNEL_DEVICE_BASE + its physical address, so large aligned
+// windows (the PLIC's) get large pages; a device beyond the window stays unmapped, and
+// whoever looks for it is told so by kernel_device_registers().
+kstd::Result<void, kstd::StringView> map_kernel_devices(sv39::PageTable& table,
+                                                        const tessera::PlatformInfo& platform) {
+    mapped_devices = tessera::RegionSet{};
+    auto add = [](tessera::PhysRange registers) {
+        tessera::PhysRange pages{kstd::align_down(registers.base, PAGE_SIZE),
+                                 kstd::align_up(registers.end, PAGE_SIZE)};
+        if (pages.empty() || pages.end > KERNEL_DEVICE_WINDOW_SIZE) return true;
+        return mapped_devices.add(pages);
+    };
+    bool recorded = true;
+    if (platform.interrupt_controller == tessera::InterruptControllerKind::Plic)
+        recorded &= add(platform.plic.registers);
+    if (platform.console) recorded &= add(platform.console->registers);
+    if (!recorded) return kstd::fail(kstd::StringView("too many kernel device ranges"));
+    for (const tessera::PhysRange& pages : mapped_devices)
+        TRY(table.map(KERNEL_DEVICE_BASE + pages.base, pages.base, pages.size(), kRead | kWrite | kGlobal));
+    return {};
+}
+
 // boot_entry.S mapped only the gigapages holding the kernel and the device tree. Page-table
 // pages come from the top of RAM, so before building the final tables every gigapage of
 // RAM joins the boot table's direct map, coarsely and only until the switch below.
@@ -112,6 +139,7 @@ kstd::Result<void, kstd::StringView> build_kernel_address_space(const tessera::P
     sv39::PageTable table(root, memory);
     TRY(map_kernel_image(table));
     TRY(map_ram(table, platform));
+    TRY(map_kernel_devices(table, platform));
 
     write_csr<Csr::satp>(SATP_MODE_SV39 | (root >> 12));
     asm volatile("sfence.vma" ::: "memory");
@@ -125,5 +153,12 @@ sv39::PageTable active_kernel_page_table() {
 }
 
 u64 kernel_root_table() { return kernel_root_physical; }
+
+volatile void* kernel_device_registers(tessera::PhysRange registers) {
+    if (registers.empty()) return nullptr;
+    for (const tessera::PhysRange& pages : mapped_devices)
+        if (pages.contains(registers)) return reinterpret_cast<volatile void*>(KERNEL_DEVICE_BASE + registers.base);
+    return nullptr;
+}
 
 } // namespace arch

@@ -86,6 +86,19 @@ KERNEL_SELFTEST(MMU0005, "every page of RAM is in the direct map, never executab
     }
 }
 
+KERNEL_SELFTEST(MMU0006, "the interrupt controller's registers are mapped read-write, never executable or user") {
+    const tessera::PlatformInfo& platform = tessera::boot_state.platform;
+    bool has_plic = platform.interrupt_controller == tessera::InterruptControllerKind::Plic;
+    if (!t.expect(has_plic, "no PLIC in the device tree")) return;
+    tessera::PhysRange registers = platform.plic.registers;
+    u64 start = reinterpret_cast<u64>(kernel_device_registers(registers));
+    if (!t.expect(start != 0, "the PLIC's registers {} are not mapped", registers)) return;
+    sv39::PageTable table = active_kernel_page_table();
+    t.expect(table.translate(start).physical == registers.base, "the PLIC's first page maps to {}",
+             kstd::Hex{table.translate(start).physical});
+    expect_pages(t, table, start, start + registers.size(), kRead | kWrite, "PLIC");
+}
+
 KERNEL_SELFTEST(TRAP0001, "every register survives a trap into the kernel and back") {
     u64 after[32] = {};
     u64 before = kernel_breakpoints_taken();

@@ -151,11 +151,13 @@ KERNEL_SELFTEST(USR0001, "user threads run by priority and round robin, and a fa
     u64 kernel_stack_top = cpu.arch.kernel_stack_top;
     if (riscv64_save_kernel_context(saved_context) == 0) {
         // User traps restart the kernel at kernel_stack_top: below this test's own frames.
+        // Interrupts go off first: a kernel trap with sp above kernel_stack_top is taken
+        // for a stack overflow.
+        disable_interrupts();
         u64 sp;
         asm volatile("mv %0, sp" : "=r"(sp));
         cpu.arch.kernel_stack_top = (sp - 512) & ~u64{15};
         tessera::set_idle_hook(finish_when_idle);
-        disable_interrupts();
         tessera::run_next_thread();
     }
     // Back from the idle hook: nothing is runnable any more.

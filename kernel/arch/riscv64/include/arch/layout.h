@@ -13,6 +13,11 @@
  * (virtual = DIRECT_MAP_BASE + physical) and the kernel image sits in the top 2 GiB. */
 #define DIRECT_MAP_BASE U64_CONSTANT(0xffffffc000000000)
 #define DIRECT_MAP_SIZE U64_CONSTANT(0x2000000000) /* 128 GiB of physical address space */
+/* The registers of the devices the kernel touches itself (the interrupt controller; the
+ * console UART, for the interrupt self-test) are mapped at KERNEL_DEVICE_BASE + physical,
+ * for the first 64 GiB of physical addresses. */
+#define KERNEL_DEVICE_BASE U64_CONSTANT(0xffffffe000000000)
+#define KERNEL_DEVICE_WINDOW_SIZE U64_CONSTANT(0x1000000000)
 #define KERNEL_VIRT_BASE U64_CONSTANT(0xffffffff80000000)
 #define KERNEL_PHYS_BASE U64_CONSTANT(0x80000000)
 #define KERNEL_VIRT_OFFSET (KERNEL_VIRT_BASE - KERNEL_PHYS_BASE)
