@@ -61,6 +61,20 @@ enum class InvocationLabel : u64 {
     AsidControlMakePool = 48,
     // extra: the root PageTable that gets an ASID of the pool
     AsidPoolAssign = 49,
+
+    // words: line, trigger (IrqTrigger), shared (0 or 1), index, depth of the destination
+    // extra: the destination's CNode root                 creates an IrqHandler capability
+    IrqControlGet = 56,
+    // extra: a Notification with write right; its badge is what the driver's Wait returns
+    IrqHandlerSetNotification = 57,
+    // the driver has serviced its device; the line opens when every handler of it acked
+    IrqHandlerAck = 58,
+    // unbinds the notification
+    IrqHandlerClear = 59,
+    // words: priority (1..the controller's highest), the line's, shared by its handlers
+    IrqHandlerSetPriority = 60,
+    // reply: the IrqStatusWord words (abi/irq.hpp)
+    IrqHandlerGetStatus = 61,
 };
 
 } // namespace tessera

@@ -11,6 +11,7 @@
 #include <arch/address_space.hpp>
 #include <irq/controller_setup.hpp>
 #include <irq/dispatcher.hpp>
+#include <irq/irq_handlers.hpp>
 #include <memory/boot_page_allocator.hpp>
 #include <platform/device_tree.hpp>
 #include <object/thread_control.hpp>
@@ -89,6 +90,7 @@ void kernel_main(const BootHandoff& handoff) {
     set_up_memory(boot_state);
     install_thread_finaliser();
     install_ipc_finalisers();
+    install_irq_finalisers();
     install_ipc_thread_access();
     install_thread_control();
     arch::install_address_space_objects();

@@ -2,8 +2,9 @@
 // The interrupt-controller interface: everything the core asks of the controller that
 // turns device lines into CPU interrupts. The PLIC implements it (irq/plic.hpp); the
 // APLIC with IMSICs and the IOAPIC with LAPICs will be further implementations. Exactly one
-// is chosen at boot from the device tree (irq/controller_setup.hpp), so the core, and later
-// the IrqControl and IrqHandler objects, never name a particular controller.
+// is chosen at boot from the device tree (irq/controller_setup.hpp), so the core, and
+// the IrqControl and IrqHandler objects (irq/irq_handlers.hpp), never name a particular
+// controller.
 //
 // Every operation checks its arguments and answers with a ControllerError naming what was
 // wrong; an argument that came from user space can therefore never touch a register it

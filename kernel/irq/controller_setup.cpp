@@ -2,6 +2,7 @@
 #include <console/console.hpp>
 #include <cpu/cpu.hpp>
 #include <irq/controller_setup.hpp>
+#include <irq/irq_handlers.hpp>
 #include <irq/plic.hpp>
 #include <platform/platform_info.hpp>
 
@@ -64,8 +65,12 @@ void start_interrupt_controller(const PlatformInfo& platform, CpuHardwareId boot
             return;
         }
         if (!open_controller_interrupt(plic_interrupts)) return;
+        kernel_irq_handlers().configure(IrqHandlerEnvironment{&plic, &kernel_irq_dispatcher(), boot_cpu,
+                                                              &platform.plic.device_lines, arch::read_timer});
         kprintln("external interrupts: plic, context {} (hart {}), lines 1..{}, priority levels 1..{}",
                  plic.context_of(boot_cpu).value(), boot_cpu.value, plic.last_line(), plic.max_priority());
+        kprintln("irq handlers: {} device lines in the device tree, room for {} handlers",
+                 platform.plic.device_lines.count(), IrqHandlerTable::kCapacity);
         return;
     }
     case InterruptControllerKind::Aplic: kprintln("external interrupts: none (the aplic is not supported yet)"); return;

@@ -2,14 +2,21 @@
 
 namespace tessera {
 
-kstd::Result<void, RegisterError> IrqDispatcher::register_handler(VirtualIrq irq, IrqHandlerFunction function,
-                                                                  void* context, u8 priority, HandlerFlags flags) {
-    if (irq.category() == IrqCategory::Invalid || function == nullptr) return kstd::fail(RegisterError::InvalidIrq);
+kstd::Result<void, RegisterError> IrqDispatcher::check_register(VirtualIrq irq, HandlerFlags flags) const {
+    if (irq.category() == IrqCategory::Invalid) return kstd::fail(RegisterError::InvalidIrq);
     for (const Registration& existing : registrations_) {
         if (existing.irq != irq) continue;
         if (!has_flag(existing.flags, HandlerFlags::Shared) || !has_flag(flags, HandlerFlags::Shared))
             return kstd::fail(RegisterError::NotShareable);
     }
+    if (registrations_.size() >= kCapacity) return kstd::fail(RegisterError::TableFull);
+    return {};
+}
+
+kstd::Result<void, RegisterError> IrqDispatcher::register_handler(VirtualIrq irq, IrqHandlerFunction function,
+                                                                  void* context, u8 priority, HandlerFlags flags) {
+    if (function == nullptr) return kstd::fail(RegisterError::InvalidIrq);
+    TRY(check_register(irq, flags));
     usize position = 0;
     while (position < registrations_.size() && registrations_[position].priority >= priority) ++position;
     if (!registrations_.insert(position, Registration{irq, function, context, priority, flags}))

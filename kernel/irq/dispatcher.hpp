@@ -35,6 +35,9 @@ public:
     kstd::Result<void, RegisterError> register_handler(VirtualIrq irq, IrqHandlerFunction function, void* context,
                                                        u8 priority, HandlerFlags flags);
 
+    // Whether register_handler() would accept a handler of `irq` with `flags`.
+    kstd::Result<void, RegisterError> check_register(VirtualIrq irq, HandlerFlags flags) const;
+
     void unregister_handler(VirtualIrq irq, IrqHandlerFunction function, void* context);
 
     // Runs the handlers of `irq` in priority order until one claims it. False when none

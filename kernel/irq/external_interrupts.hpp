@@ -6,7 +6,7 @@
 //
 // Handlers of a line register with the IrqDispatcher under the line's virtual number, with
 // a priority and flags like every kernel handler. A handler that hands the interrupt to a
-// driver (an IrqHandler, later) masks the line itself and returns Handled; the line is then
+// driver (irq/irq_handlers.hpp) masks the line itself and returns Handled; the line is then
 // completed at once and stays masked until the driver acks. A line nobody handles is
 // masked too, so a device nobody drives cannot hold the CPU in an interrupt storm.
 #include <irq/controller.hpp>

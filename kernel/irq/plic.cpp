@@ -59,6 +59,17 @@ void Plic::set_enable_bit(u32 context, u32 line, bool enabled) {
     registers_.write32(word, enabled ? bits | layout::source_bit(line) : bits & ~layout::source_bit(line));
 }
 
+void Plic::open_delivery(u32 context, u32 line) {
+    set_enable_bit(context, line, true);
+    // QEMU's PLIC (7.2, and later versions as far as is known) re-evaluates the hart's
+    // interrupt when a pending bit, a priority, a threshold, a claim or a completion
+    // changes, but not an enable bit: a line that was pending while masked would wait for
+    // some unrelated event. Writing the threshold back unchanged is such an event there,
+    // and nothing at all on a PLIC that evaluates continuously, as the specification's does.
+    u64 threshold = layout::threshold(context);
+    registers_.write32(threshold, registers_.read32(threshold));
+}
+
 void Plic::clear_all_enable_bits(u32 context) {
     for (u32 first = 0; first <= source_count_; first += layout::kSourcesPerWord)
         registers_.write32(layout::enable_word(context, first), 0);
@@ -103,7 +114,7 @@ ControllerResult<void> Plic::bind(u32 line, CpuHardwareId cpu) {
     u16 slot = TRY(cpu_slot_of(cpu));
     if (lines_[line].cpu_slot != kUnbound) return kstd::fail(ControllerError::LineAlreadyBound);
     lines_[line].cpu_slot = slot;
-    if (!lines_[line].masked) set_enable_bit(cpu_contexts_[slot].context, line, true);
+    if (!lines_[line].masked) open_delivery(cpu_contexts_[slot].context, line);
     return {};
 }
 
@@ -125,7 +136,7 @@ ControllerResult<void> Plic::set_target(u32 line, CpuHardwareId cpu) {
     // Off the old context before on the new, so the line never reaches two CPUs at once.
     if (!state.masked) {
         set_enable_bit(cpu_contexts_[state.cpu_slot].context, line, false);
-        set_enable_bit(cpu_contexts_[slot].context, line, true);
+        open_delivery(cpu_contexts_[slot].context, line);
     }
     state.cpu_slot = slot;
     return {};
@@ -142,7 +153,7 @@ ControllerResult<void> Plic::mask(u32 line) {
 ControllerResult<void> Plic::unmask(u32 line) {
     TRY(check_line(line));
     LineState& state = lines_[line];
-    if (state.masked && state.cpu_slot != kUnbound) set_enable_bit(cpu_contexts_[state.cpu_slot].context, line, true);
+    if (state.masked && state.cpu_slot != kUnbound) open_delivery(cpu_contexts_[state.cpu_slot].context, line);
     state.masked = false;
     return {};
 }

@@ -145,6 +145,9 @@ private:
     ControllerResult<u16> cpu_slot_of(CpuHardwareId cpu) const;
     bool delivers(u32 line, u16 cpu_slot) const;
     void set_enable_bit(u32 context, u32 line, bool enabled);
+    // Sets the line's enable bit so that it delivers to `context` from now on, also when
+    // it is pending already (see plic.cpp).
+    void open_delivery(u32 context, u32 line);
     void clear_all_enable_bits(u32 context);
 
     RegisterWindow registers_;

@@ -18,6 +18,9 @@
 //              bits 12..37 the address of the region it covers (mapped only),
 //              bits 48..63 the ASID (mapped or root)
 //   AsidPool   the first of its 512 ASIDs
+//   IrqHandler bits 0..31 the controller line, bits 32..47 the handler's record in the
+//              kernel's handler table (irq/irq_handlers.hpp): the record is the object,
+//              so two handlers of one shared line are two objects
 #include <abi/vm.hpp>
 #include <kstd/bit.hpp>
 #include <kstd/types.hpp>
@@ -81,6 +84,11 @@ static_assert(kMappingAsidShift + kAsidBits == 64, "the ASID fills the top of wo
 static_assert(kUserAddressLimit <= (u64{1} << kMappingAsidShift), "a user address stays below the ASID");
 static_assert(kPageBytes > (u64{3} << kTableLevelShift), "the flags stay below the page offset");
 
+// Word-1 fields of IrqHandler capabilities (layout above).
+inline constexpr u64 kIrqLineMask = 0xffffffff;
+inline constexpr unsigned kIrqRecordShift = 32;
+inline constexpr u64 kIrqRecordMask = 0xffff;
+
 // The CNode guard: `guard_bits` bits that a capability pointer must match, value below.
 inline constexpr unsigned kMaxCNodeRadix = 58;
 inline constexpr unsigned kMaxGuardBits = 58;
@@ -118,7 +126,10 @@ public:
         return Capability(CapType::AsidPool, Rights::all(), 0, address, asid_base);
     }
     static constexpr Capability irq_control() { return Capability(CapType::IrqControl, Rights::all(), 0, 0, 0); }
-    static constexpr Capability irq_handler(u64 irq) { return Capability(CapType::IrqHandler, Rights::all(), 0, 0, irq); }
+    static constexpr Capability irq_handler(u64 line, u64 record = 0) {
+        return Capability(CapType::IrqHandler, Rights::all(), 0, 0,
+                          (line & kIrqLineMask) | ((record & kIrqRecordMask) << kIrqRecordShift));
+    }
     // A zombie keeps the dying object's address, its kind (CNode or TCB) and how many of
     // its slots are still to be emptied.
     static constexpr Capability zombie(u64 address, CapType dying, u64 remaining_slots) {
@@ -170,7 +181,8 @@ public:
     // AsidPool.
     constexpr u64 asid_base() const { return word1_; }
     // IrqHandler.
-    constexpr u64 irq() const { return word1_; }
+    constexpr u32 irq_line() const { return static_cast<u32>(word1_ & kIrqLineMask); }
+    constexpr u32 irq_handler_record() const { return static_cast<u32>((word1_ >> kIrqRecordShift) & kIrqRecordMask); }
     // Zombie.
     constexpr CapType zombie_kind() const { return static_cast<CapType>(small_field()); }
     constexpr u64 zombie_remaining() const { return word1_; }
@@ -214,5 +226,7 @@ static_assert(!Capability::page_table(0x80000000).page_table_mapped_at(7, 0, 0).
 static_assert(Capability::page_table(0x80000000).page_table_as_root(0xffff).page_table_is_root());
 static_assert(Capability::page_table(0x80000000).page_table_as_root(0xffff).page_table_asid() == 0xffff);
 static_assert(Capability::asid_pool(0x80000000, 0xfe00).asid_base() == 0xfe00);
+static_assert(Capability::irq_handler(1023, 0xffff).irq_line() == 1023);
+static_assert(Capability::irq_handler(1023, 0xffff).irq_handler_record() == 0xffff);
 
 } // namespace tessera

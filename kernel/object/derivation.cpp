@@ -52,7 +52,9 @@ bool same_region_as(const Capability& outer, const Capability& inner) {
     case CapType::CNode:
         return inner.type() == CapType::CNode && inner.address() == outer.address() &&
                inner.cnode_radix() == outer.cnode_radix();
-    case CapType::IrqHandler: return inner.type() == CapType::IrqHandler && inner.irq() == outer.irq();
+    case CapType::IrqHandler:
+        return inner.type() == CapType::IrqHandler && inner.irq_line() == outer.irq_line() &&
+               inner.irq_handler_record() == outer.irq_handler_record();
     case CapType::AsidControl: return inner.type() == CapType::AsidControl;
     case CapType::Tcb:
     case CapType::Endpoint:

@@ -23,13 +23,16 @@ Capability finalise_capability(const Capability& cap, bool final) {
         if (final && hooks.endpoint) hooks.endpoint(cap.address());
         return Capability::null();
     case CapType::Notification:
-        if (final && hooks.notification) hooks.notification(cap.address());
+        if (!final) return Capability::null();
+        // Interrupts first: once the handlers have let go, none can signal the dying object.
+        if (hooks.notification_irq_bindings) hooks.notification_irq_bindings(cap.address());
+        if (hooks.notification) hooks.notification(cap.address());
         return Capability::null();
     case CapType::Reply:
         if (final && hooks.reply) hooks.reply(cap.address());
         return Capability::null();
     case CapType::IrqHandler:
-        if (final && hooks.irq_handler) hooks.irq_handler(cap.irq());
+        if (final && hooks.irq_handler) hooks.irq_handler(cap);
         return Capability::null();
     case CapType::Frame:
         if (hooks.frame) hooks.frame(cap);

@@ -16,7 +16,10 @@ struct ObjectFinalisers {
     void (*notification)(u64 address) = nullptr;
     void (*reply)(u64 address) = nullptr;
     void (*tcb)(u64 address) = nullptr;
-    void (*irq_handler)(u64 irq) = nullptr;
+    void (*irq_handler)(const Capability& cap) = nullptr;
+    // Besides `notification`: the IrqHandlers bound to the dying notification let go of it.
+    // A hook of its own, so the IPC core knows nothing of interrupts (irq/irq_handlers.hpp).
+    void (*notification_irq_bindings)(u64 address) = nullptr;
     void (*frame)(const Capability& cap) = nullptr;      // every frame capability: its own mapping
     void (*page_table)(const Capability& cap) = nullptr;
     void (*asid_pool)(u64 address) = nullptr;

@@ -61,13 +61,13 @@ kstd::Result<void, InvocationError> invoke_capability(const Invocation& invocati
         return object_invokers().address_space(invocation);
     case CapType::Null:
     case CapType::Zombie: return kstd::fail(InvocationError::invalid_capability(0));
+    case CapType::IrqControl: return invoke_irq_control(invocation);
+    case CapType::IrqHandler: return invoke_irq_handler(invocation);
     // IPC objects are used through the IPC system calls (a Call on an Endpoint never gets
-    // here); interrupt capabilities get their invocations with the interrupt issue.
+    // here).
     case CapType::Endpoint:
     case CapType::Notification:
-    case CapType::Reply:
-    case CapType::IrqControl:
-    case CapType::IrqHandler: return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
+    case CapType::Reply: return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     }
     return kstd::fail(InvocationError::invalid_capability(0));
 }

@@ -91,5 +91,7 @@ MessageInfo encode_error_reply(const InvocationError& error, kstd::Span<u64> wor
 kstd::Result<void, InvocationError> invoke_untyped(const Invocation& invocation);
 kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, PreemptionPoint& preemption);
 kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation, PreemptionPoint& preemption);
+kstd::Result<void, InvocationError> invoke_irq_control(const Invocation& invocation);
+kstd::Result<void, InvocationError> invoke_irq_handler(const Invocation& invocation);
 
 } // namespace tessera

@@ -162,6 +162,7 @@ kstd::Result<void, DiscoveryError> discover_platform(const void* blob, u64 blob_
     TRY(discover_harts(reader, out));
     TRY(discover_interrupt_controller(reader, out));
     TRY(discover_console(reader, out));
+    TRY(discover_device_interrupts(reader, out));
     TRY(discover_device_regions(reader, out));
     return {};
 }

@@ -1,4 +1,4 @@
-// The interrupt controller and the console UART.
+// The interrupt controller, the console UART, and the device lines that lead to the controller.
 #include <libfdt.h>
 #include <platform/discover_parts.hpp>
 
@@ -100,6 +100,33 @@ kstd::Result<void, DiscoveryError> discover_console(const FdtReader& reader, Pla
         console.interrupt = line;
     }
     out.console = console;
+    return {};
+}
+
+kstd::Result<void, DiscoveryError> discover_device_interrupts(const FdtReader& reader, PlatformInfo& out) {
+    if (out.interrupt_controller != InterruptControllerKind::Plic || out.plic.phandle == 0) return {};
+    const void* blob = reader.blob();
+    // The PLIC's binding says one cell per interrupt, the line; a tree that gives another
+    // count is read with it, the line being each entry's first cell.
+    int plic = fdt_node_offset_by_phandle(blob, out.plic.phandle);
+    if (plic < 0) return {};
+    auto declared = TRY(reader.u32_property(plic, "#interrupt-cells"));
+    u32 cells = declared.value_or(1);
+    if (cells == 0 || cells > 4)
+        return kstd::fail(reader.error_at(plic, "#interrupt-cells is {}, expected 1..4", cells));
+    for (int node = fdt_next_node(blob, 0, nullptr); node >= 0; node = fdt_next_node(blob, node, nullptr)) {
+        if (reader.is_disabled(node)) continue;
+        auto interrupts = reader.property(node, "interrupts");
+        auto parent = reader.interrupt_parent(node);
+        if (!interrupts || !parent || *parent != out.plic.phandle) continue;
+        // A device whose property does not decode is left out, as its registers would be:
+        // the kernel does not need it, and IrqControl.Get then refuses its line.
+        if (interrupts->empty() || interrupts->size() % (4 * cells) != 0) continue;
+        for (usize offset = 0; offset < interrupts->size(); offset += 4 * cells) {
+            u32 line = static_cast<u32>(FdtReader::read_cells(interrupts->data() + offset, 1));
+            if (line >= 1 && line <= out.plic.source_count) (void)out.plic.device_lines.add(line);
+        }
+    }
     return {};
 }
 

@@ -9,6 +9,8 @@ kstd::Result<void, DiscoveryError> discover_harts(const FdtReader& reader, Platf
 kstd::Result<void, DiscoveryError> discover_interrupt_controller(const FdtReader& reader, PlatformInfo& out);
 // Needs the interrupt controller: the console's line is a PLIC source.
 kstd::Result<void, DiscoveryError> discover_console(const FdtReader& reader, PlatformInfo& out);
+// Needs the interrupt controller: which device lines lead to the PLIC.
+kstd::Result<void, DiscoveryError> discover_device_interrupts(const FdtReader& reader, PlatformInfo& out);
 // Needs the memory nodes: device regions never overlap RAM.
 kstd::Result<void, DiscoveryError> discover_device_regions(const FdtReader& reader, PlatformInfo& out);
 

@@ -38,11 +38,37 @@ struct HartInfo {
 
 enum class InterruptControllerKind : u8 { None, Plic, Aplic };
 
+// Lines of the interrupt controller that a device node names as its interrupt: the only
+// lines IrqControl.Get hands out (a line nothing is wired to is no device's to drive).
+class InterruptLineSet {
+public:
+    static constexpr u32 kLineLimit = 1024; // a PLIC numbers its sources 1..1023
+
+    // False (and nothing added) for a line at or beyond kLineLimit.
+    bool add(u32 line) {
+        if (line >= kLineLimit) return false;
+        bits_[line / 64] |= u64{1} << (line % 64);
+        return true;
+    }
+    bool contains(u32 line) const { return line < kLineLimit && (bits_[line / 64] >> (line % 64) & 1) != 0; }
+    u32 count() const {
+        u32 total = 0;
+        for (u64 word : bits_) total += static_cast<u32>(__builtin_popcountll(word));
+        return total;
+    }
+
+private:
+    u64 bits_[kLineLimit / 64] = {};
+};
+
 struct PlicInfo {
     PhysRange registers;
     u32 source_count = 0; // sources are numbered 1..source_count
     u32 phandle = 0;
     u32 context_count = 0;
+    // The `interrupts` of enabled device nodes whose interrupt parent is this PLIC, within
+    // 1..source_count. (PCI's interrupt-map and `interrupts-extended` are not read yet.)
+    InterruptLineSet device_lines;
 };
 
 struct ConsoleInfo {

@@ -164,6 +164,39 @@ TEST_CASE("tree bootargs come from /chosen/bootargs") {
     CHECK_THAT(discovery_failure(broken), Contains("'bootargs' is not a NUL-terminated string"));
 }
 
+TEST_CASE("tree device lines: several per node, a declared cell count, and what is left out") {
+    Blob blob = base_tree();
+    const std::uint32_t plic = static_cast<std::uint32_t>(fdt_get_phandle(blob.data(), plic_node(blob)));
+    // Several interrupts in one node; one beyond the PLIC's 96 sources is left out.
+    set_prop(blob, "/soc/rtc@101000", "interrupts", cells({20, 21, 97}));
+    // A disabled device's line is no device's.
+    set_string_prop(blob, "/soc/virtio_mmio@10008000", "status", "disabled");
+    // A property that does not decode leaves that device out, not the boot.
+    set_prop(blob, "/soc/virtio_mmio@10007000", "interrupts", Blob{0, 0, 7});
+    // A line of another interrupt controller (here: a hart's) is no PLIC line.
+    set_prop(blob, "/soc/virtio_mmio@10006000", "interrupt-parent", cells({plic + 1000}));
+    auto discovery = discovery_success(blob);
+    const auto& lines = discovery.platform->plic.device_lines;
+    std::vector<std::uint32_t> found;
+    for (std::uint32_t line = 0; line < tessera::InterruptLineSet::kLineLimit; ++line)
+        if (lines.contains(line)) found.push_back(line);
+    CHECK(found == std::vector<std::uint32_t>{1, 2, 3, 4, 5, 10, 20, 21});
+
+    // Two cells per interrupt: the line is each entry's first cell.
+    Blob two_cells = base_tree();
+    set_prop(two_cells, "/soc/plic@c000000", "#interrupt-cells", cells({2}));
+    set_prop(two_cells, "/soc/rtc@101000", "interrupts", cells({30, 4, 31, 4}));
+    set_prop(two_cells, "/soc/serial@10000000", "interrupts", cells({10}));
+    auto wide = discovery_success(two_cells);
+    CHECK(wide.platform->plic.device_lines.contains(30));
+    CHECK(wide.platform->plic.device_lines.contains(31));
+    CHECK_FALSE(wide.platform->plic.device_lines.contains(4));
+    CHECK_FALSE(wide.platform->plic.device_lines.contains(1)); // virtio's one cell does not decode
+    Blob broken = base_tree();
+    set_prop(broken, "/soc/plic@c000000", "#interrupt-cells", cells({0}));
+    CHECK_THAT(discovery_failure(broken), Contains("#interrupt-cells is 0"));
+}
+
 TEST_CASE("tree with a translating bus: device addresses go through the parent's ranges") {
     // /soc's children at bus address 0 appear at 0x40000000 to the CPU.
     Blob blob = base_tree();

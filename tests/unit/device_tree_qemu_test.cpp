@@ -95,6 +95,7 @@ struct Expected {
     std::string console_compatible;
     PhysRange console_registers;
     std::optional<std::uint32_t> console_irq;
+    std::set<std::uint32_t> device_lines; // `interrupts` of okay nodes whose parent is the PLIC
     std::string bootargs;
     std::optional<PhysRange> initrd;
     std::vector<PhysRange> memreserve;
@@ -151,6 +152,20 @@ Expected expected_from_libfdt(const void* fdt) {
                     hart.context = n;
     }
     e.aplic = fdt_node_offset_by_compatible(fdt, -1, "riscv,aplic") >= 0;
+
+    if (e.plic) {
+        for (int node = fdt_next_node(fdt, 0, nullptr); node >= 0; node = fdt_next_node(fdt, node, nullptr)) {
+            int length = 0;
+            const auto* lines = static_cast<const std::uint8_t*>(fdt_getprop(fdt, node, "interrupts", &length));
+            if (lines == nullptr || !is_okay(fdt, node)) continue;
+            std::optional<std::uint64_t> parent;
+            for (int up = node; up >= 0 && !parent; up = fdt_parent_offset(fdt, up))
+                parent = number_prop(fdt, up, "interrupt-parent");
+            if (!parent || *parent != e.plic_phandle) continue;
+            for (int offset = 0; offset < length; offset += 4)
+                e.device_lines.insert(static_cast<std::uint32_t>(read_cells(lines + offset, 1)));
+        }
+    }
 
     int chosen = fdt_path_offset(fdt, "/chosen");
     if (chosen >= 0) {
@@ -260,6 +275,26 @@ TEST_CASE("QEMU trees: PLIC registers, sources and per-hart S-mode contexts matc
         ++checked;
     }
     CHECK(checked >= 5);
+}
+
+TEST_CASE("QEMU trees: the device lines are the PLIC lines device nodes name, as libfdt finds them") {
+    for (const QemuDtb& dtb : tessera_test::qemu_dtbs()) {
+        INFO("dtb " << dtb.name);
+        auto discovery = discover_ok(dtb);
+        Expected expected = expected_from_libfdt(dtb.file.data());
+        const auto& lines = discovery.platform->plic.device_lines;
+        if (dtb.controller != "plic") {
+            CHECK(lines.count() == 0); // the APLIC's lines are no PLIC's
+            continue;
+        }
+        std::set<std::uint32_t> found;
+        for (std::uint32_t line = 0; line < tessera::InterruptLineSet::kLineLimit; ++line)
+            if (lines.contains(line)) found.insert(line);
+        CHECK(found == expected.device_lines);
+        // QEMU virt: eight virtio-mmio slots, the UART and the RTC. PCI's INTx lines come
+        // through its interrupt-map, which is not read.
+        CHECK(found == std::set<std::uint32_t>{1, 2, 3, 4, 5, 6, 7, 8, 10, 11});
+    }
 }
 
 TEST_CASE("QEMU trees: the AIA configuration reports an APLIC and no PLIC") {

@@ -126,6 +126,23 @@ TEST_CASE("IrqDispatcher reports TableFull when every slot is taken") {
     CHECK(dispatcher.handler_count(VirtualIrq::wired_line(100)) == 0);
 }
 
+TEST_CASE("IrqDispatcher check_register answers what register_handler would, changing nothing") {
+    IrqDispatcher dispatcher;
+    std::vector<std::string> journal;
+    Probe probe{&journal, "p", IrqHandled::No};
+    CHECK(dispatcher.check_register(kLine5, HandlerFlags::None).ok());
+    CHECK(dispatcher.check_register(VirtualIrq{0x2100}, HandlerFlags::None).error() == RegisterError::InvalidIrq);
+    REQUIRE(dispatcher.register_handler(kLine5, probe_handler, &probe, 1, HandlerFlags::Shared).ok());
+    CHECK(dispatcher.check_register(kLine5, HandlerFlags::None).error() == RegisterError::NotShareable);
+    CHECK(dispatcher.check_register(kLine5, HandlerFlags::Shared).ok());
+    for (u16 line = 1; line < IrqDispatcher::kCapacity; ++line)
+        REQUIRE(dispatcher.register_handler(VirtualIrq::wired_line(100 + line), probe_handler, &probe, 1,
+                                            HandlerFlags::None)
+                    .ok());
+    CHECK(dispatcher.check_register(kLine5, HandlerFlags::Shared).error() == RegisterError::TableFull);
+    CHECK(dispatcher.handler_count(kLine5) == 1);
+}
+
 TEST_CASE("IrqDispatcher unregister removes exactly the matching handler") {
     IrqDispatcher dispatcher;
     std::vector<std::string> journal;

@@ -132,8 +132,10 @@ TEST_CASE("PLIC bind sets the line's enable bit in the CPU's context, keeping th
     REQUIRE(fixture.plic.bind(3, kHart0).ok());
     REQUIRE(fixture.plic.bind(10, kHart0).ok());
     REQUIRE(fixture.plic.bind(33, kHart1).ok()); // the second word, bit 1
-    CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 1u << 3), write_of(kEnable1, (1u << 3) | (1u << 10)),
-                                               write_of(kEnable3 + 4, 1u << 1)});
+    // Each enable is followed by its context's threshold, written back unchanged (see below).
+    CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 1u << 3), write_of(kThreshold1, 0),
+                                               write_of(kEnable1, (1u << 3) | (1u << 10)), write_of(kThreshold1, 0),
+                                               write_of(kEnable3 + 4, 1u << 1), write_of(kThreshold3, 0)});
     auto status = fixture.plic.line_status(10);
     REQUIRE(status.ok());
     CHECK(status.value().target.has_value());
@@ -166,7 +168,8 @@ TEST_CASE("PLIC mask and unmask clear and set the enable bit of the bound contex
     REQUIRE(fixture.plic.mask(10).ok()); // masking twice changes nothing more
     CHECK(fixture.plic.line_status(10).value().masked);
     REQUIRE(fixture.plic.unmask(10).ok());
-    CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 0), write_of(kEnable1, 1u << 10)});
+    CHECK(fixture.registers.writes() ==
+          Writes{write_of(kEnable1, 0), write_of(kEnable1, 1u << 10), write_of(kThreshold1, 0)});
     CHECK_FALSE(fixture.plic.line_status(10).value().masked);
 }
 
@@ -177,7 +180,7 @@ TEST_CASE("PLIC keeps routing and masking apart") {
         REQUIRE(fixture.plic.bind(10, kHart0).ok());
         CHECK(fixture.registers.writes().empty());
         REQUIRE(fixture.plic.unmask(10).ok());
-        CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 1u << 10)});
+        CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 1u << 10), write_of(kThreshold1, 0)});
     }
     SECTION("unmasking an unbound line routes it nowhere") {
         REQUIRE(fixture.plic.mask(10).ok());
@@ -191,7 +194,7 @@ TEST_CASE("PLIC keeps routing and masking apart") {
         REQUIRE(fixture.plic.set_target(10, kHart1).ok());
         CHECK(fixture.registers.writes().empty());
         REQUIRE(fixture.plic.unmask(10).ok());
-        CHECK(fixture.registers.writes() == Writes{write_of(kEnable3, 1u << 10)});
+        CHECK(fixture.registers.writes() == Writes{write_of(kEnable3, 1u << 10), write_of(kThreshold3, 0)});
     }
 }
 
@@ -200,7 +203,8 @@ TEST_CASE("PLIC set_target moves a line off the old context before onto the new"
     REQUIRE(fixture.plic.bind(10, kHart0).ok());
     fixture.registers.forget();
     REQUIRE(fixture.plic.set_target(10, kHart1).ok());
-    CHECK(fixture.registers.writes() == Writes{write_of(kEnable1, 0), write_of(kEnable3, 1u << 10)});
+    CHECK(fixture.registers.writes() ==
+          Writes{write_of(kEnable1, 0), write_of(kEnable3, 1u << 10), write_of(kThreshold3, 0)});
     CHECK(*fixture.plic.line_status(10).value().target == kHart1);
     fixture.registers.forget();
     REQUIRE(fixture.plic.set_target(10, kHart1).ok()); // already there
@@ -209,6 +213,21 @@ TEST_CASE("PLIC set_target moves a line off the old context before onto the new"
     auto unbound = fixture.plic.set_target(11, kHart1);
     REQUIRE_FALSE(unbound.ok());
     CHECK(unbound.error() == ControllerError::LineNotBound);
+}
+
+TEST_CASE("PLIC enabling a line writes its context's threshold back unchanged, for QEMU to deliver a pending line") {
+    // QEMU's PLIC re-evaluates the hart's interrupt on a threshold write but not on an
+    // enable write, so a line that became pending while masked would otherwise wait.
+    InitialisedPlic fixture;
+    REQUIRE(fixture.plic.set_priority_threshold(kHart0, 3).ok());
+    REQUIRE(fixture.plic.bind(10, kHart0).ok());
+    REQUIRE(fixture.plic.mask(10).ok());
+    fixture.registers.forget();
+    REQUIRE(fixture.plic.unmask(10).ok());
+    CHECK(fixture.registers.journal() == std::vector<RegisterAccess>{tessera_test::read_of(kEnable1, 0),
+                                                                     write_of(kEnable1, 1u << 10),
+                                                                     tessera_test::read_of(kThreshold1, 3),
+                                                                     write_of(kThreshold1, 3)});
 }
 
 TEST_CASE("PLIC priorities and thresholds are written as given, up to the highest level") {

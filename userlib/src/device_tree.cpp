@@ -31,6 +31,16 @@ u64 read_cells(const fdt32_t* cells, int count) {
     return value;
 }
 
+// `#address-cells` or `#size-cells` of `node`, or the specification's default. Read here
+// rather than with libfdt's fdt_address_cells(): that one lives in fdt_addresses.c, which
+// also needs the read-write half of libfdt that user programs do not link.
+int cell_count(const void* blob, int node, const char* name, int fallback) {
+    int length = 0;
+    const auto* cells = static_cast<const fdt32_t*>(fdt_getprop(blob, node, name, &length));
+    if (cells == nullptr || length != static_cast<int>(sizeof(fdt32_t))) return fallback;
+    return static_cast<int>(fdt32_to_cpu(cells[0]));
+}
+
 } // namespace
 
 kstd::Optional<DeviceNode> DeviceTree::find_compatible(kstd::StringView compatible, int previous) const {
@@ -44,8 +54,8 @@ kstd::Optional<DeviceNode> DeviceTree::find_compatible(kstd::StringView compatib
     DeviceNode device;
     device.offset = node;
     int parent = fdt_parent_offset(blob_, node);
-    int address_cells = parent >= 0 ? fdt_address_cells(blob_, parent) : 2;
-    int size_cells = parent >= 0 ? fdt_size_cells(blob_, parent) : 1;
+    int address_cells = parent >= 0 ? cell_count(blob_, parent, "#address-cells", 2) : 2;
+    int size_cells = parent >= 0 ? cell_count(blob_, parent, "#size-cells", 1) : 1;
     int length = 0;
     const auto* reg = static_cast<const fdt32_t*>(fdt_getprop(blob_, node, "reg", &length));
     if (reg != nullptr && address_cells >= 1 && address_cells <= 2 && size_cells >= 0 && size_cells <= 2 &&
@@ -54,6 +64,9 @@ kstd::Optional<DeviceNode> DeviceTree::find_compatible(kstd::StringView compatib
         device.size = read_cells(reg + address_cells, size_cells);
         device.has_reg = true;
     }
+    const auto* interrupts = static_cast<const fdt32_t*>(fdt_getprop(blob_, node, "interrupts", &length));
+    if (interrupts != nullptr && length >= static_cast<int>(sizeof(fdt32_t)))
+        device.interrupt = static_cast<u32>(fdt32_to_cpu(interrupts[0]));
     return device;
 }
 

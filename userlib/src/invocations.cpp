@@ -204,4 +204,43 @@ Result<void> AsidPool::assign(PageTable vspace_root) const {
     return invoke(cap(), r);
 }
 
+Result<void> IrqControl::get(u64 line, IrqTrigger trigger, bool shared, CNode root, SlotPath destination) const {
+    Request r = request(InvocationLabel::IrqControlGet);
+    r.word(line).word(static_cast<u64>(trigger)).word(shared ? 1 : 0);
+    slot(r, destination).cap(root.cap());
+    return invoke(cap(), r);
+}
+
+Result<void> IrqHandler::set_notification(Notification notification) const {
+    Request r = request(InvocationLabel::IrqHandlerSetNotification);
+    r.cap(notification.cap());
+    return invoke(cap(), r);
+}
+
+Result<void> IrqHandler::ack() const { return invoke(cap(), request(InvocationLabel::IrqHandlerAck)); }
+
+Result<void> IrqHandler::clear() const { return invoke(cap(), request(InvocationLabel::IrqHandlerClear)); }
+
+Result<void> IrqHandler::set_priority(u64 priority) const {
+    Request r = request(InvocationLabel::IrqHandlerSetPriority);
+    r.word(priority);
+    return invoke(cap(), r);
+}
+
+Result<IrqHandlerStatus> IrqHandler::status() const {
+    Reply reply;
+    TRY(invoke(cap(), request(InvocationLabel::IrqHandlerGetStatus), reply));
+    if (reply.length < kIrqStatusWords) return kstd::fail(Error::of(LibraryError::UnexpectedReply));
+    auto word = [&](IrqStatusWord which) { return reply.words[static_cast<u64>(which)]; };
+    IrqHandlerStatus status;
+    status.bound = word(IrqStatusWord::Bound) != 0;
+    status.masked = word(IrqStatusWord::Masked) != 0;
+    status.delivered = word(IrqStatusWord::Delivered);
+    status.last_time = word(IrqStatusWord::LastTime);
+    status.line = word(IrqStatusWord::Line);
+    status.shared = word(IrqStatusWord::Shared) != 0;
+    status.awaiting_ack = word(IrqStatusWord::AwaitingAck) != 0;
+    return status;
+}
+
 } // namespace tessera::user

@@ -113,6 +113,10 @@ trap_from_user:
  * to user mode. sstatus in the frame must say user mode (SPP clear). */
     .globl riscv_return_to_user
 riscv_return_to_user:
+    /* From the sscratch write on, a trap would take the user path while still in the
+     * kernel; the boot path gets here with interrupts enabled (the timer runs already), so
+     * they go off first. The frame's sstatus and sret turn them on again for the thread. */
+    csrci sstatus, 2
     sd a0, CPU_USER_FRAME(tp)
     csrw sscratch, tp
     ld t0, FRAME_SEPC(a0)

@@ -136,7 +136,7 @@ FinaliserLog::FinaliserLog() {
     hooks.notification = [](u64 address) { record(CapType::Notification, address); };
     hooks.reply = [](u64 address) { record(CapType::Reply, address); };
     hooks.tcb = [](u64 address) { record(CapType::Tcb, address); };
-    hooks.irq_handler = [](u64 irq) { record(CapType::IrqHandler, irq); };
+    hooks.irq_handler = [](const Capability& cap) { record(CapType::IrqHandler, cap.irq_line()); };
     hooks.frame = [](const Capability& cap) { record(CapType::Frame, cap.address()); };
     hooks.page_table = [](const Capability& cap) { record(CapType::PageTable, cap.address()); };
     hooks.asid_pool = [](u64 address) { record(CapType::AsidPool, address); };

@@ -129,6 +129,10 @@ TEST_CASE("the parent rule: revocable, same region, same badge group") {
     parent.set_revocable(true);
     child.cap = Capability::irq_handler(3);
     CHECK(is_parent_of(parent, child));
+    // Two handlers of one shared line are two objects: the record tells them apart.
+    CHECK(same_object_as(Capability::irq_handler(3, 1), Capability::irq_handler(3, 1)));
+    CHECK_FALSE(same_object_as(Capability::irq_handler(3, 1), Capability::irq_handler(3, 2)));
+    CHECK_FALSE(same_object_as(Capability::irq_handler(3, 1), Capability::irq_handler(4, 1)));
     parent.cap = Capability::frame(base, 12, false, Rights::all());
     child.cap = Capability::frame(base, 12, false, Rights{Rights::kRead});
     CHECK(is_parent_of(parent, child));

@@ -123,7 +123,9 @@ TEST_CASE("every capability type round-trips its fields") {
         CHECK(Capability::asid_pool(kUpper, 0x200).asid_base() == 0x200);
         CHECK(Capability::asid_pool(kUpper, 0x200).type() == CapType::AsidPool);
         CHECK(Capability::irq_control().type() == CapType::IrqControl);
-        CHECK(Capability::irq_handler(33).irq() == 33);
+        CHECK(Capability::irq_handler(33).irq_line() == 33);
+        CHECK(Capability::irq_handler(33, 7).irq_handler_record() == 7);
+        CHECK(Capability::irq_handler(33, 7).irq_line() == 33);
         CHECK(Capability::irq_handler(33).type() == CapType::IrqHandler);
     }
     SECTION("Zombie: the dying object's kind and the slots left") {

@@ -4,6 +4,10 @@
 #include <userlib/invocations.hpp>
 #include <userlib/ipc_message.hpp>
 
+#include <irq/irq_handlers.hpp>
+#include <platform/platform_info.hpp>
+
+#include "../fake_plic.hpp"
 #include "fake_kernel.hpp"
 
 using namespace tessera;
@@ -130,4 +134,56 @@ TEST_CASE("userlib: CNode.CancelBadgedSends needs a badged endpoint capability w
     auto fewer_rights = kRoot.cancel_badged_sends(SlotPath::at(CPtr{52}));
     REQUIRE_FALSE(fewer_rights.ok());
     CHECK(fewer_rights.error().code == ErrorCode::IllegalOperation);
+}
+
+TEST_CASE("userlib: IrqControl.get, IrqHandler set_notification, ack, clear, set_priority and status") {
+    userlib_test::HostKernel host;
+    captest::Kernel& kernel = host.kernel();
+    tessera_test::FakePlicRegisters registers;
+    Plic plic;
+    const PlicCpuContext contexts[] = {{CpuHardwareId{0}, 1}};
+    REQUIRE(plic.initialise(PlicConfiguration{registers.window(), 96, kstd::Span<const PlicCpuContext>(contexts)}).ok());
+    IrqDispatcher dispatcher;
+    InterruptLineSet lines;
+    REQUIRE(lines.add(10));
+    kernel_irq_handlers().configure(IrqHandlerEnvironment{&plic, &dispatcher, CpuHardwareId{0}, &lines, nullptr});
+    install_irq_finalisers();
+    kernel.place_original(60, Capability::irq_control());
+    const IrqControl control(CPtr{60});
+    const IrqHandler handler(CPtr{61});
+
+    REQUIRE(control.get(10, IrqTrigger::LevelHigh, false, kRoot, SlotPath::at(CPtr{61})).ok());
+    CHECK(kernel.cap(61).type() == CapType::IrqHandler);
+    auto undescribed = control.get(9, IrqTrigger::LevelHigh, false, kRoot, SlotPath::at(CPtr{62}));
+    REQUIRE_FALSE(undescribed.ok());
+    CHECK(undescribed.error().code == ErrorCode::InvalidArgument);
+    CHECK(undescribed.error().argument == 0);
+    auto taken = control.get(10, IrqTrigger::LevelHigh, true, kRoot, SlotPath::at(CPtr{62}));
+    REQUIRE_FALSE(taken.ok());
+    CHECK(taken.error().code == ErrorCode::RevokeFirst);
+
+    REQUIRE(kUntyped.retype(ObjectType::Notification, 0, kRoot, 0, 0, 63, 1).ok());
+    REQUIRE(handler.set_notification(user::Notification(CPtr{63})).ok());
+    auto silent = handler.set_priority(0);
+    REQUIRE_FALSE(silent.ok());
+    CHECK(silent.error().code == ErrorCode::RangeError);
+    CHECK(silent.error().range_min == 1);
+    CHECK(silent.error().range_max == 7);
+    REQUIRE(handler.set_priority(6).ok());
+    CHECK(plic.line_status(10).value().priority == 6);
+    auto status = handler.status();
+    REQUIRE(status.ok());
+    CHECK(status.value().bound);
+    CHECK_FALSE(status.value().masked);
+    CHECK(status.value().delivered == 0);
+    CHECK(status.value().line == 10);
+    CHECK_FALSE(status.value().shared);
+    CHECK_FALSE(status.value().awaiting_ack);
+    REQUIRE(handler.ack().ok());
+    REQUIRE(handler.clear().ok());
+    CHECK_FALSE(handler.status().value().bound);
+    REQUIRE(kRoot.delete_(SlotPath::at(CPtr{61})).ok());
+    CHECK(plic.line_status(10).value().masked);
+    object_finalisers() = ObjectFinalisers{};
+    kernel_irq_handlers().reset();
 }

@@ -182,6 +182,15 @@ TEST_CASE("userlib: DeviceTree reads /chosen/bootargs and finds devices by compa
     CHECK(uart->has_reg);
     CHECK(uart->address == 0x10000000);
     CHECK(uart->size == 0x100);
+    REQUIRE(uart->interrupt);
+    CHECK(*uart->interrupt == 10);
+    auto rtc = tree.value().find_compatible("google,goldfish-rtc");
+    REQUIRE(rtc);
+    REQUIRE(rtc->interrupt);
+    CHECK(*rtc->interrupt == 11);
+    auto flash = tree.value().find_compatible("cfi-flash");
+    REQUIRE(flash);
+    CHECK_FALSE(flash->interrupt);
     CHECK_FALSE(tree.value().find_compatible("no-such-device"));
     std::vector<u8> broken(blob.begin(), blob.begin() + 64);
     CHECK_FALSE(DeviceTree::from(kstd::Bytes(broken.data(), broken.size())).ok());

@@ -1,7 +1,7 @@
 #pragma once
 // The few device-tree questions user space asks, through the upstream libfdt (compiled
 // for user space from the sources the kernel uses): the command line in /chosen/bootargs,
-// and devices by their compatible string with their first register window.
+// and devices by their compatible string with their first register window and interrupt.
 #include <kstd/optional.hpp>
 #include <kstd/span.hpp>
 #include <kstd/string_view.hpp>
@@ -14,6 +14,9 @@ struct DeviceNode {
     u64 address = 0;    // the first (address, size) of `reg`, translated by nothing:
     u64 size = 0;       // the parent's #address-cells/#size-cells decide the widths
     bool has_reg = false;
+    // The first cell of `interrupts`: on a PLIC (one cell per interrupt) the line to ask
+    // IrqControl.Get for. Absent when the node has none.
+    kstd::Optional<u32> interrupt;
 };
 
 class DeviceTree {

@@ -2,6 +2,7 @@
 // Typed wrappers for every invocation of abi/invocation_labels.hpp. Each names its
 // object by the capability pointer it holds; arguments follow docs/invocations.md, and
 // every call returns a Result whose Error carries the kernel's decoded details.
+#include <abi/irq.hpp>
 #include <abi/object_types.hpp>
 #include <abi/vm.hpp>
 #include <arch/user_context.hpp>
@@ -133,6 +134,44 @@ public:
     using CapabilityHandle::CapabilityHandle;
 
     Result<void> assign(PageTable vspace_root) const;
+};
+
+class IrqControl : public CapabilityHandle {
+public:
+    using CapabilityHandle::CapabilityHandle;
+
+    // An IrqHandler for controller line `line` into the slot (index, depth) of `root`. The
+    // line must be one a device-tree node names; `shared` asks for one of several handlers
+    // of a level-triggered line (all signalled, the line reopened when all have acked).
+    Result<void> get(u64 line, IrqTrigger trigger, bool shared, CNode root, SlotPath destination) const;
+};
+
+// IrqHandler.GetStatus, decoded (abi/irq.hpp IrqStatusWord).
+struct IrqHandlerStatus {
+    bool bound = false;
+    bool masked = false;
+    u64 delivered = 0;     // interrupts signalled to this handler
+    u64 last_time = 0;     // the timebase (rdtime) at the last one; 0 before any
+    u64 line = 0;
+    bool shared = false;
+    bool awaiting_ack = false;
+};
+
+class IrqHandler : public CapabilityHandle {
+public:
+    using CapabilityHandle::CapabilityHandle;
+
+    // The line's interrupts signal `notification` (write right) with its badge; replaces a
+    // notification bound before.
+    Result<void> set_notification(Notification notification) const;
+    // The device is serviced: the line opens again once every handler of it has acked.
+    Result<void> ack() const;
+    // Unbinds the notification (and no longer holds the line shut).
+    Result<void> clear() const;
+    // The line's priority, 1..the controller's highest (RangeError says which).
+    Result<void> set_priority(u64 priority) const;
+    // Needs an IPC buffer: words 4..6 of the reply travel there.
+    Result<IrqHandlerStatus> status() const;
 };
 
 } // namespace tessera::user
