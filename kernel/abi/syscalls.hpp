@@ -78,6 +78,14 @@ constexpr const char* ipc_status_name(IpcStatus status) {
     return "UnknownIpcStatus";
 }
 
+// The registers above as indices of a0..a7 (the trap frame's argument / result index).
+inline constexpr unsigned kCapabilityRegister = 0; // in: the capability pointer
+inline constexpr unsigned kBadgeRegister = 0;      // out: the badge or notification word
+inline constexpr unsigned kInfoRegister = 1;       // the message-info word, in and out
+inline constexpr unsigned kFirstWordRegister = 2;  // message words 0..3 in a2..a5
+inline constexpr unsigned kReplyRegister = 6;      // in: the Reply object
+inline constexpr unsigned kStatusRegister = 6;     // out: the IpcStatus
+
 // The message words that travel in registers; the rest go through the IPC buffer.
 inline constexpr u64 kMessageRegisterCount = 4;
 inline constexpr u64 kDebugPutStringLimit = 256;

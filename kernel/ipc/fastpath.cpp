@@ -20,13 +20,6 @@ namespace {
 bool enabled = true;
 u64 completed = 0;
 
-constexpr unsigned kCapabilityRegister = 0; // in: the capability pointer
-constexpr unsigned kBadgeRegister = 0;      // out: the badge
-constexpr unsigned kInfoRegister = 1;
-constexpr unsigned kFirstWordRegister = 2;
-constexpr unsigned kReplyRegister = 6;
-constexpr unsigned kStatusRegister = 6;
-
 // The message the fastpath carries, or false when it is too long or carries capabilities.
 bool short_message(const Tcb& sender, MessageInfo& info) {
     info = MessageInfo::from_word(sender.registers.argument(kInfoRegister));

@@ -29,7 +29,7 @@ void take_capability_fault(Tcb& thread, const CapabilityFault& fault) {
 void handle_call_syscall(Tcb& thread) {
     arch::TrapFrame& frame = thread.registers;
     IpcBuffer* buffer = ipc_buffer_of(thread);
-    MessageInfo info = MessageInfo::from_word(frame.argument(1));
+    MessageInfo info = MessageInfo::from_word(frame.argument(kInfoRegister));
     // Without an IPC buffer only the register words exist, and no extra capability.
     if (buffer == nullptr) {
         info.length = kstd::min(info.length, kMessageRegisterCount);
@@ -37,7 +37,7 @@ void handle_call_syscall(Tcb& thread) {
     }
     u64 words[MessageInfo::kMaxMessageLength];
     for (u64 i = 0; i < info.length; ++i)
-        words[i] = i < kMessageRegisterCount ? frame.argument(2 + static_cast<unsigned>(i)) : buffer->message[i];
+        words[i] = i < kMessageRegisterCount ? frame.argument(kFirstWordRegister + static_cast<unsigned>(i)) : buffer->message[i];
     u64 extra_pointers[MessageInfo::kMaxExtraCaps] = {};
     for (u64 i = 0; i < info.extra_caps; ++i) extra_pointers[i] = buffer->caps_or_badges[i];
 
@@ -46,7 +46,7 @@ void handle_call_syscall(Tcb& thread) {
     InvocationContext context{&thread, nullptr, &reply_words};
     PreemptionPoint preemption(interrupt_is_pending, nullptr);
     InvocationReply reply =
-        handle_invocation(thread.slot(TcbSlot::CSpaceRoot).cap, frame.argument(0), info,
+        handle_invocation(thread.slot(TcbSlot::CSpaceRoot).cap, frame.argument(kCapabilityRegister), info,
                           kstd::Span<const u64>(words, info.length), kstd::Span<const u64>(extra_pointers, info.extra_caps),
                           preemption, context);
 
@@ -68,15 +68,15 @@ void handle_call_syscall(Tcb& thread) {
     buffer = ipc_buffer_of(thread);
     u64 length = buffer == nullptr ? kstd::min(reply.info.length, kMessageRegisterCount) : reply.info.length;
     reply.info.length = length;
-    frame.set_result(1, reply.info.to_word());
+    frame.set_result(kInfoRegister, reply.info.to_word());
     // An empty slot (or one being deleted) in a0 is no object to invoke: a client that
     // meant an endpoint it has lost must not mistake this reply for its server's, so the
     // IPC status says it too.
     bool invoked_is_invalid = reply.outcome == InvocationOutcome::Error &&
                               reply.info.label == static_cast<u64>(ErrorCode::InvalidCapability) && out[0] == 0;
-    frame.set_result(6, static_cast<u64>(invoked_is_invalid ? IpcStatus::InvalidCapability : IpcStatus::Ok));
+    frame.set_result(kStatusRegister, static_cast<u64>(invoked_is_invalid ? IpcStatus::InvalidCapability : IpcStatus::Ok));
     for (u64 i = 0; i < length; ++i) {
-        if (i < kMessageRegisterCount) frame.set_result(2 + static_cast<unsigned>(i), out[i]);
+        if (i < kMessageRegisterCount) frame.set_result(kFirstWordRegister + static_cast<unsigned>(i), out[i]);
         else buffer->message[i] = out[i];
     }
     if (buffer != nullptr) buffer->tag = reply.info.to_word();

@@ -11,11 +11,6 @@ namespace tessera {
 
 namespace {
 
-constexpr unsigned kCapabilityRegister = 0;
-constexpr unsigned kInfoRegister = 1;
-constexpr unsigned kFirstWordRegister = 2;
-constexpr unsigned kReplyRegister = 6;
-constexpr unsigned kStatusRegister = 6;
 constexpr u64 kNoReplyObject = 0;
 
 enum class Phase : u8 { Send, Receive };

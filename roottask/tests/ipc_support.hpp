@@ -72,6 +72,14 @@ public:
 constexpr u64 pattern_word(u64 seed, u64 index) { return (seed << 32) | (index + 1); }
 
 // A message of `label` and `length` words, words 0..3 from pattern_word(seed, i).
+// What a Recv ended by the bound notification delivers: the word, status Signalled.
+inline user::IpcMessage signalled(u64 word) {
+    user::IpcMessage result;
+    result.badge = word;
+    result.status = IpcStatus::Signalled;
+    return result;
+}
+
 constexpr user::IpcMessage pattern_message(u64 label, u64 length, u64 seed) {
     user::IpcMessage message(MessageInfo{label, length, 0, 0});
     for (u64 i = 0; i < kMessageRegisterCount; ++i) message.words[i] = i < length ? pattern_word(seed, i) : 0;

@@ -20,13 +20,6 @@ void send_call_receive(u64) {
     g_bound.add(g_endpoint.recv(g_reply));
 }
 
-user::IpcMessage signalled(u64 word) {
-    user::IpcMessage result;
-    result.badge = word;
-    result.status = IpcStatus::Signalled;
-    return result;
-}
-
 } // namespace
 
 ROOTTASK_TEST(NTF0007, "a bound signal ends Recv only (not Send, not a Call's wait); the bound thread may Poll and NBRecv") {

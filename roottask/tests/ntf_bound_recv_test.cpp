@@ -19,13 +19,6 @@ void receive_forever(u64) {
 
 void send_once(u64) { g_sender.add(g_endpoint.send(pattern_message(0x190, 1, 1))); }
 
-user::IpcMessage signalled(u64 word) {
-    user::IpcMessage result;
-    result.badge = word;
-    result.status = IpcStatus::Signalled;
-    return result;
-}
-
 } // namespace
 
 ROOTTASK_TEST(NTF0004, "a bound notification ends Recv with Signalled: pending before, arriving during, before senders") {

@@ -89,7 +89,7 @@ struct CallWorld {
         k.scheduler.tick(kReceiverRunTime + 25);
         u64 reply_slot = s.receiver_has_reply ? kReply : kNoReplyObject;
         load_syscall(*receiver, kReceiverCap, MessageInfo{}, 0x7ec0, reply_slot, Syscall::Recv);
-        if (s.buffers) fill_buffer(*receiver, 0xb0f0);
+        if (s.buffers) fill_buffer(k, *receiver, 0xb0f0);
         u64 waits_on = s.waiting == Waiting::Receiver ? kReceiverCap : kElsewhere;
         REQUIRE(k.receive(*receiver, waits_on, Blocking::Yes, reply_slot) == ReceiveOutcome::Blocked);
         if (s.waiting == Waiting::Sender) {
@@ -105,7 +105,7 @@ struct CallWorld {
 
         caller = &k.thread(100, s.caller_priority);
         picture.thread("caller", *caller);
-        if (s.buffers) fill_buffer(*caller, 0xcaf0);
+        if (s.buffers) fill_buffer(k, *caller, 0xcaf0);
         u64 pointer = s.target == Target::Unresolved ? kUnresolvedPointer : kCallerCap;
         MessageInfo info = info_of(s.length, s.label, s.extra_caps);
         info.caps_unwrapped = s.unwrapped;
@@ -115,42 +115,17 @@ struct CallWorld {
         for (u64 i = 0; i < s.others.size(); ++i)
             picture.thread("other" + std::to_string(i), k.thread(110 + i, s.others[i]));
     }
-
-    void fill_buffer(Tcb& thread, u64 base) {
-        IpcBuffer& buffer = k.give_buffer(thread);
-        for (u64 i = 0; i < MessageInfo::kMaxMessageLength; ++i) buffer.message[i] = base + i;
-    }
 };
 
 // Runs the scenario both ways (or checks that the fastpath declines, changing nothing).
 // True when the fastpath took it.
 bool check_call(const CallScenario& s) {
     INFO(s.describe());
-    std::vector<std::string> fast, fast_run_order;
-    {
-        CallWorld world(s);
-        std::vector<std::string> before = world.picture.take(true);
-        u64 count = ipc_fastpath_count();
-        bool taken = fastpath_call(*world.caller, world.k.scheduler, kCallTime);
-        REQUIRE(taken == s.fastpath_applies());
-        CHECK(ipc_fastpath_count() == count + (taken ? 1 : 0));
-        if (!taken) {
-            CHECK(first_difference(before, world.picture.take(true)) == "");
-            return false;
-        }
-        fast = world.picture.take();
-        // The kernel lets the scheduler choose after every system call: after the
-        // fastpath it keeps the receiver and changes nothing.
-        CHECK(world.k.scheduler.choose(kCallTime) == world.receiver);
-        CHECK(first_difference(fast, world.picture.take()) == "");
-        fast_run_order = world.picture.drain_scheduler(kCallTime + 7);
-    }
-    CallWorld world(s);
-    REQUIRE(handle_endpoint_call(*world.caller));
-    CHECK(world.k.scheduler.choose(kCallTime) == world.receiver);
-    CHECK(first_difference(world.picture.take(), fast) == "");
-    CHECK(world.picture.drain_scheduler(kCallTime + 7) == fast_run_order);
-    return true;
+    return compare_with_general_path<CallWorld>(
+        s, s.fastpath_applies(), kCallTime,
+        [](CallWorld& world) { return fastpath_call(*world.caller, world.k.scheduler, kCallTime); },
+        [](CallWorld& world) { REQUIRE(handle_endpoint_call(*world.caller)); },
+        [](CallWorld& world) { return world.receiver; });
 }
 
 } // namespace

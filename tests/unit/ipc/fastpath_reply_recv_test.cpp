@@ -98,7 +98,7 @@ struct ReplyRecvWorld {
         // slices must come out the same both ways.
         server = &k.thread(101, s.server_priority);
         picture.thread("server", *server);
-        if (s.buffers) fill_buffer(*server, 0x5e0f0);
+        if (s.buffers) fill_buffer(k, *server, 0x5e0f0);
         if (s.bound != Bound::None) REQUIRE(bind_notification(*server, k.cap(kNotification)).ok());
         k.dispatch(*server, kServerRunTime);
         k.scheduler.tick(kServerRunTime + 15);
@@ -107,7 +107,7 @@ struct ReplyRecvWorld {
 
         caller = &k.thread(100, s.caller_priority);
         picture.thread("caller", *caller);
-        if (s.buffers) fill_buffer(*caller, 0xca0f0);
+        if (s.buffers) fill_buffer(k, *caller, 0xca0f0);
         k.dispatch(*caller, kCallTime);
         k.scheduler.tick(kCallTime + 35);
         load_syscall(*caller, kEndpoint, info_of(2, 0xca11), 0xca110, 0x6666, Syscall::Call);
@@ -136,39 +136,16 @@ struct ReplyRecvWorld {
         info.caps_unwrapped = s.unwrapped;
         load_syscall(*server, pointer, info, 0xa45, reply_pointer(s.reply_argument), Syscall::ReplyRecv);
     }
-
-    void fill_buffer(Tcb& thread, u64 base) {
-        IpcBuffer& buffer = k.give_buffer(thread);
-        for (u64 i = 0; i < MessageInfo::kMaxMessageLength; ++i) buffer.message[i] = base + i;
-    }
 };
 
 // True when the fastpath took it.
 bool check_reply_recv(const ReplyRecvScenario& s) {
     INFO(s.describe());
-    std::vector<std::string> fast, fast_run_order;
-    {
-        ReplyRecvWorld world(s);
-        std::vector<std::string> before = world.picture.take(true);
-        u64 count = ipc_fastpath_count();
-        bool taken = fastpath_reply_recv(*world.server, world.k.scheduler, kReplyTime);
-        REQUIRE(taken == s.fastpath_applies());
-        CHECK(ipc_fastpath_count() == count + (taken ? 1 : 0));
-        if (!taken) {
-            CHECK(first_difference(before, world.picture.take(true)) == "");
-            return false;
-        }
-        fast = world.picture.take();
-        CHECK(world.k.scheduler.choose(kReplyTime) == world.caller);
-        CHECK(first_difference(fast, world.picture.take()) == "");
-        fast_run_order = world.picture.drain_scheduler(kReplyTime + 7);
-    }
-    ReplyRecvWorld world(s);
-    handle_ipc_syscall(*world.server, Syscall::ReplyRecv);
-    CHECK(world.k.scheduler.choose(kReplyTime) == world.caller);
-    CHECK(first_difference(world.picture.take(), fast) == "");
-    CHECK(world.picture.drain_scheduler(kReplyTime + 7) == fast_run_order);
-    return true;
+    return compare_with_general_path<ReplyRecvWorld>(
+        s, s.fastpath_applies(), kReplyTime,
+        [](ReplyRecvWorld& world) { return fastpath_reply_recv(*world.server, world.k.scheduler, kReplyTime); },
+        [](ReplyRecvWorld& world) { handle_ipc_syscall(*world.server, Syscall::ReplyRecv); },
+        [](ReplyRecvWorld& world) { return world.caller; });
 }
 
 } // namespace

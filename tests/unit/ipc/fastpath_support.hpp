@@ -50,6 +50,46 @@ inline std::string priorities(const std::vector<u8>& others) {
     return text + " }";
 }
 
+// An IPC buffer whose words are base, base + 1, ...: a word copied from the wrong place shows.
+inline void fill_buffer(IpcKernel& k, Tcb& thread, u64 base) {
+    IpcBuffer& buffer = k.give_buffer(thread);
+    for (u64 i = 0; i < MessageInfo::kMaxMessageLength; ++i) buffer.message[i] = base + i;
+}
+
+// Runs a scenario both ways: in one World through the fastpath (`fast(world)`), in a fresh
+// World through the general trap path (`general(world)`), each followed by the scheduler's
+// choice, which must pick `next(world)`. Compares everything either can change and the
+// order in which threads then run. When the fastpath declines, checks it changed nothing.
+// `applies`: whether the fastpath's conditions hold. True when it took the call.
+template <typename World, typename Scenario, typename Fast, typename General, typename Next>
+bool compare_with_general_path(const Scenario& s, bool applies, u64 now, Fast fast, General general, Next next) {
+    std::vector<std::string> fast_picture, fast_run_order;
+    {
+        World world(s);
+        std::vector<std::string> before = world.picture.take(true);
+        u64 count = ipc_fastpath_count();
+        bool taken = fast(world);
+        REQUIRE(taken == applies);
+        CHECK(ipc_fastpath_count() == count + (taken ? 1 : 0));
+        if (!taken) {
+            CHECK(first_difference(before, world.picture.take(true)) == "");
+            return false;
+        }
+        fast_picture = world.picture.take();
+        // The kernel lets the scheduler choose after every system call: after the
+        // fastpath it keeps the partner and changes nothing.
+        CHECK(world.k.scheduler.choose(now) == next(world));
+        CHECK(first_difference(fast_picture, world.picture.take()) == "");
+        fast_run_order = world.picture.drain_scheduler(now + 7);
+    }
+    World world(s);
+    general(world);
+    CHECK(world.k.scheduler.choose(now) == next(world));
+    CHECK(first_difference(world.picture.take(), fast_picture) == "");
+    CHECK(world.picture.drain_scheduler(now + 7) == fast_run_order);
+    return true;
+}
+
 // The boot argument fastpath=off, for one scope.
 struct FastpathOff {
     FastpathOff() { set_ipc_fastpath_enabled(false); }

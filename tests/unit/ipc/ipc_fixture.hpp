@@ -22,12 +22,8 @@ namespace ipctest {
 
 using namespace captest;
 
-// Registers of the IPC convention (abi/syscalls.hpp).
-inline constexpr unsigned kBadgeRegister = 0; // a0 out; the capability pointer in
-inline constexpr unsigned kInfoRegister = 1;
-inline constexpr unsigned kFirstWordRegister = 2;
-inline constexpr unsigned kStatusRegister = 6; // a6 out; the Reply object pointer in
-inline constexpr u64 kNoReplyObject = 0;       // a6 of a Recv that names no Reply object
+// Registers of the IPC convention: abi/syscalls.hpp.
+inline constexpr u64 kNoReplyObject = 0; // a6 of a Recv that names no Reply object
 // Where thread() starts a thread; a restarted system call moves the pc back to its ecall.
 inline constexpr u64 kStartPc = 0x1000;
 inline constexpr u64 kEcallPc = kStartPc - 4;

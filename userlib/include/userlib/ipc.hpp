@@ -16,6 +16,19 @@ namespace ipc_detail {
 
 constexpr u64 number_of(Syscall call) { return static_cast<u64>(call); }
 
+// What a0..a6 hold after an IPC system call.
+inline IpcMessage message_from(u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6) {
+    IpcMessage out;
+    out.badge = a0;
+    out.info_word = a1;
+    out.words[0] = a2;
+    out.words[1] = a3;
+    out.words[2] = a4;
+    out.words[3] = a5;
+    out.status = static_cast<IpcStatus>(a6);
+    return out;
+}
+
 } // namespace ipc_detail
 
 // Send, NBSend, Call (on an Endpoint) and Reply: a0 the capability, a1 the info word,
@@ -35,15 +48,7 @@ template <Syscall kCall> inline IpcMessage ipc_send_syscall(CPtr cap, const IpcM
                  : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "=r"(a6), "+r"(a7)
                  :
                  : "memory");
-    IpcMessage out;
-    out.badge = a0;
-    out.info_word = a1;
-    out.words[0] = a2;
-    out.words[1] = a3;
-    out.words[2] = a4;
-    out.words[3] = a5;
-    out.status = static_cast<IpcStatus>(a6);
-    return out;
+    return ipc_detail::message_from(a0, a1, a2, a3, a4, a5, a6);
 }
 
 // Recv and NBRecv: a0 the Endpoint, a6 the Reply object (0: none).
@@ -61,15 +66,7 @@ template <Syscall kCall> inline IpcMessage ipc_receive_syscall(CPtr endpoint, CP
                  : "+r"(a0), "=r"(a1), "=r"(a2), "=r"(a3), "=r"(a4), "=r"(a5), "+r"(a6), "+r"(a7)
                  :
                  : "memory");
-    IpcMessage out;
-    out.badge = a0;
-    out.info_word = a1;
-    out.words[0] = a2;
-    out.words[1] = a3;
-    out.words[2] = a4;
-    out.words[3] = a5;
-    out.status = static_cast<IpcStatus>(a6);
-    return out;
+    return ipc_detail::message_from(a0, a1, a2, a3, a4, a5, a6);
 }
 
 // ReplyRecv: the answer in a1..a5 through the Reply object in a6, then Recv on a0.
@@ -86,15 +83,7 @@ inline IpcMessage ipc_reply_recv_syscall(CPtr endpoint, CPtr reply, const IpcMes
                  : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
                  :
                  : "memory");
-    IpcMessage out;
-    out.badge = a0;
-    out.info_word = a1;
-    out.words[0] = a2;
-    out.words[1] = a3;
-    out.words[2] = a4;
-    out.words[3] = a5;
-    out.status = static_cast<IpcStatus>(a6);
-    return out;
+    return ipc_detail::message_from(a0, a1, a2, a3, a4, a5, a6);
 }
 
 // Signal, Wait and Poll: a0 the Notification; out a0 the word and a6 the status.
