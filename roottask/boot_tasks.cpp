@@ -14,7 +14,28 @@ user::Error archive_error(const CpioError& error) {
 
 } // namespace
 
-user::Result<u64> start_boot_tasks(RootEnvironment& root) {
+user::Result<usize> start_client_task(RootEnvironment& root, TaskRegistry& registry, const ServiceDirectory& services,
+                                      kstd::StringView file, u64 priority, u64 stack_pages) {
+    auto elf = cpio_find(root.boot_info.boot_image(), file);
+    if (!elf) return kstd::fail(archive_error(elf.error()));
+    // The badge a server sees: the task's place in the registry, from 1 (0 is unbadged).
+    ClientCaps caps = TRY(client_caps(root, services, registry.tasks().size() + 1));
+    user::TaskSpec spec;
+    spec.name = file;
+    spec.elf = elf.value().data;
+    spec.priority = priority;
+    spec.stack_pages = stack_pages;
+    spec.caps = caps.span();
+    user::StarterResources starter = root.starter();
+    user::StartedTask task = TRY(user::start_task(starter, spec));
+    auto index = registry.add_task(file, task.cnode, user::kTaskCNodeRadix, u64{1} << user::kTaskCNodeRadix, task.tcb);
+    if (!index) user::println("roottask: {}: the task table is full; ps will not show it", file);
+    user::println("roottask: started {} (priority {}, entry {}, {} pages)", file, priority, kstd::Hex{task.entry},
+                  task.pages);
+    return index ? *index : registry.tasks().size();
+}
+
+user::Result<u64> start_boot_tasks(RootEnvironment& root, TaskRegistry& registry, const ServiceDirectory& services) {
     kstd::Bytes image = root.boot_info.boot_image();
     auto manifest = cpio_find(image, kManifestFileName);
     if (!manifest) {
@@ -32,24 +53,11 @@ user::Result<u64> start_boot_tasks(RootEnvironment& root) {
         }
         if (!next.value()) return started;
         const ManifestEntry& entry = *next.value();
-        auto file = cpio_find(image, entry.file);
-        if (!file) {
-            user::println("roottask: task {}: {}", entry.file, file.error());
-            continue;
-        }
-        user::TaskSpec spec;
-        spec.name = entry.file;
-        spec.elf = file.value().data;
-        spec.priority = entry.priority;
-        spec.stack_pages = entry.stack_pages;
-        user::StarterResources starter = root.starter();
-        auto task = user::start_task(starter, spec);
+        auto task = start_client_task(root, registry, services, entry.file, entry.priority, entry.stack_pages);
         if (!task) {
             user::println("roottask: task {}: cannot start: {}", entry.file, task.error());
             continue;
         }
-        user::println("roottask: started {} (priority {}, entry {}, {} pages)", entry.file, entry.priority,
-                      kstd::Hex{task.value().entry}, task.value().pages);
         ++started;
     }
 }

@@ -1,18 +1,26 @@
-// The root task: takes stock of what the kernel handed over, starts the boot image's
-// tasks, and with `roottask-tests` on the command line runs the user-mode tests and
-// powers the machine off with their verdict.
+// The root task: takes stock of what the kernel handed over, starts a driver for each
+// device it has one for, the boot image's tasks and the shell, then serves the system
+// service. With `roottask-tests` on the command line it starts no drivers, runs the
+// user-mode tests instead and powers the machine off with their verdict.
 #include <userlib/device_tree.hpp>
 #include <userlib/print.hpp>
 #include <userlib/start.hpp>
 
 #include "boot_tasks.hpp"
+#include "drivers.hpp"
 #include "root_environment.hpp"
+#include "system_service.hpp"
 #include "tests/harness.hpp"
 
 using namespace tessera;
 using namespace tessera::roottask;
 
 namespace {
+
+// The shell comes last, once every service it uses is up; it runs with the other clients.
+constexpr kstd::StringView kShellTask = "shell";
+constexpr u64 kShellPriority = 100;
+constexpr u64 kShellStackPages = 16;
 
 void print_summary(const user::BootInfoView& info) {
     SlotRange empty = info.empty_slots();
@@ -35,7 +43,8 @@ int task_main(const user::TaskStart& start) {
     print_summary(info.value());
 
     kstd::StringView bootargs;
-    if (auto tree = user::DeviceTree::from(info.value().device_tree()); tree) bootargs = tree.value().bootargs();
+    auto tree = user::DeviceTree::from(info.value().device_tree());
+    if (tree) bootargs = tree.value().bootargs();
     else user::println("roottask: device tree: {}", tree.error());
     user::println("roottask: bootargs: {}", bootargs.empty() ? kstd::StringView("(none)") : bootargs);
 
@@ -45,16 +54,37 @@ int task_main(const user::TaskStart& start) {
         return 1;
     }
 
-    auto started = start_boot_tasks(root);
+    TaskRegistry registry;
+    const user::OwnCaps own = RootEnvironment::own_caps();
+    (void)registry.add_task("roottask", own.cnode, 64, u64{1} << info.value().raw().root_cnode_radix, own.tcb);
+
+    // The tests drive the console UART themselves, so they run without the drivers.
+    bool testing = user::has_boot_option(bootargs, "roottask-tests");
+    ServiceDirectory services;
+    if (!testing) {
+        auto system = root.objects.allocate(ObjectType::Endpoint);
+        if (system) services.system = system.value();
+        else user::println("roottask: no system service: {}", system.error());
+        if (tree) start_drivers(root, registry, services, tree.value());
+    }
+
+    auto started = start_boot_tasks(root, registry, services);
     if (!started) return 1;
     user::println("roottask: {} boot tasks started", started.value());
+    if (!testing) {
+        if (auto shell = start_client_task(root, registry, services, kShellTask, kShellPriority, kShellStackPages); !shell)
+            user::println("roottask: cannot start the shell: {}", shell.error());
+    }
     // Below the boot tasks: they run now, the root task when they block or end.
-    user::Tcb self = RootEnvironment::own_caps().tcb;
+    user::Tcb self = own.tcb;
     if (auto lowered = self.set_priority(kRootRunPriority, self); !lowered)
         user::println("roottask: cannot lower its priority: {}", lowered.error());
 
-    if (user::has_boot_option(bootargs, "roottask-tests")) return run_roottask_tests(root) == 0 ? 0 : 1;
+    if (testing) return run_roottask_tests(root) == 0 ? 0 : 1;
 
+    auto reply = root.objects.allocate(ObjectType::Reply);
+    if (!services.system.is_null() && reply)
+        serve_system(registry, user::Endpoint(services.system), user::ReplyObject(reply.value()));
     user::println("roottask: done; suspending (quit QEMU with Ctrl-A X)");
     user::end_current_thread();
 }

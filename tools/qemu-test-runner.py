@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+from tap_report import Tap
+
 KERNEL_TAP = re.compile(r"^(not )?ok \d+ - (.*)$")
 
 
@@ -51,24 +53,6 @@ def run_guest(args):
     text = output.decode("utf-8", errors="replace").replace("\r\n", "\n")
     sys.stderr.write(text)
     return text.splitlines(), timed_out, status, elapsed
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def point(self, ok, description, diagnostics=()):
-        self.count += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'' if ok else 'not '}ok {self.count} - {description}")
-        for line in diagnostics:
-            print(f"# {line}")
-
-    def finish(self):
-        print(f"1..{self.count}")
-        return 1 if self.failed else 0
 
 
 def main():

@@ -18,6 +18,8 @@ enum class InvocationLabel : u64 {
     // words: index, depth of a badged Endpoint capability with every right: the senders
     // blocked with its badge leave the queue with IpcStatus::Cancelled
     CNodeCancelBadgedSends = 9,
+    // words: index, depth            reply: CapabilityDescription words (abi/introspection.hpp)
+    CNodeDescribe = 10,
 
     // words: count                       reply: the first `count` UserContext words
     TcbReadRegisters = 16,
@@ -44,6 +46,8 @@ enum class InvocationLabel : u64 {
     // extra: a Notification (read right) that then also ends this thread's Recv
     TcbBindNotification = 27,
     TcbUnbindNotification = 28,
+    // reply: ThreadStatusWord words (abi/introspection.hpp)
+    TcbGetStatus = 29,
 
     // words: vaddr, attributes            extra: the VSpace (a root PageTable with an ASID)
     PageTableMap = 32,

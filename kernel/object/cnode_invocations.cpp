@@ -8,9 +8,11 @@
 //   Rotate(dest, depth, pivot data, pivot, depth, src data, src, depth)
 //                                                       extra: pivot root, source root
 //   CancelBadgedSends(index, depth)  of a badged Endpoint capability with every right
+//   Describe(index, depth)           the slot's capability (object/introspection.cpp)
 #include <object/cspace.hpp>
 #include <object/derivation.hpp>
 #include <object/derive.hpp>
+#include <object/introspection.hpp>
 #include <object/invocation.hpp>
 #include <ipc/ipc.hpp>
 
@@ -124,7 +126,7 @@ kstd::Result<void, InvocationError> from_operation(kstd::Result<void, ErrorCode>
 
 kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, PreemptionPoint& preemption) {
     u64 label = invocation.info.label;
-    if (label < static_cast<u64>(InvocationLabel::CNodeRevoke) || label > static_cast<u64>(InvocationLabel::CNodeCancelBadgedSends))
+    if (label < static_cast<u64>(InvocationLabel::CNodeRevoke) || label > static_cast<u64>(InvocationLabel::CNodeDescribe))
         return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));
     if (invocation.words.size() < 2) return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
     Slot* destination =
@@ -139,6 +141,11 @@ kstd::Result<void, InvocationError> invoke_cnode(const Invocation& invocation, P
     case InvocationLabel::CNodeMutate: return move_or_mutate(invocation, destination, true);
     case InvocationLabel::CNodeRotate: return rotate(invocation, destination);
     case InvocationLabel::CNodeCancelBadgedSends: return cancel_badged_sends_of(*destination);
+    case InvocationLabel::CNodeDescribe:
+        // The trap path always provides room; a kernel caller without it gets no answer.
+        if (invocation.context.reply == nullptr || !describe_capability(destination->cap, *invocation.context.reply))
+            return kstd::fail(InvocationError::of(ErrorCode::TruncatedMessage));
+        return {};
     default: break; // the range check above admits only CNode labels
     }
     return kstd::fail(InvocationError::of(ErrorCode::IllegalOperation));

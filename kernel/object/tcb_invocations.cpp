@@ -4,11 +4,13 @@
 //   Suspend()  Resume()  SetName(two words of name)
 //   BindNotification()          extra: the Notification (read right)
 //   UnbindNotification()
+//   GetStatus()                 state, priorities, name (object/introspection.cpp)
 // A thread can give priorities only up to the maximum controlled priority (MCP) of a TCB
 // it holds a capability to, so no thread can raise anything, itself included, above its
 // own MCP, and a capability to a thread of lower MCP cannot help. Configure, SetSpace and
 // SetIpcBuffer are in tcb_configure.cpp, the register operations in tcb_registers.cpp.
 #include <ipc/ipc.hpp>
+#include <object/introspection.hpp>
 #include <object/thread_control.hpp>
 #include <object/tcb_invocations.hpp>
 
@@ -118,6 +120,10 @@ kstd::Result<void, InvocationError> invoke_tcb(const Invocation& invocation, Pre
     case InvocationLabel::TcbSetName: return set_name(invocation);
     case InvocationLabel::TcbBindNotification: return bind_notification_to(invocation);
     case InvocationLabel::TcbUnbindNotification: return unbind_notification_from(invocation);
+    case InvocationLabel::TcbGetStatus:
+        if (invocation.context.reply == nullptr || !describe_thread(invoked_tcb(invocation), *invocation.context.reply))
+            return kstd::fail(truncated_message());
+        return {};
     default: return kstd::fail(illegal_operation());
     }
 }

@@ -23,6 +23,8 @@ const char* library_error_name(LibraryError error) {
     case LibraryError::MessageTooLong: return "MessageTooLong";
     case LibraryError::UnexpectedReply: return "UnexpectedReply";
     case LibraryError::BadDeviceTree: return "BadDeviceTree";
+    case LibraryError::ServiceRefused: return "ServiceRefused";
+    case LibraryError::IpcFailed: return "IpcFailed";
     }
     return "UnknownLibraryError";
 }

@@ -69,6 +69,18 @@ Result<void> CNode::cancel_badged_sends(SlotPath endpoint) const {
     return invoke(cap(), slot(r, endpoint));
 }
 
+Result<CapabilityReport> CNode::describe(SlotPath target) const {
+    Request r = request(InvocationLabel::CNodeDescribe);
+    Reply reply;
+    TRY(invoke(cap(), slot(r, target), reply));
+    if (reply.length < static_cast<u64>(CapabilityDescription::Count))
+        return kstd::fail(Error::of(LibraryError::UnexpectedReply));
+    auto word = [&](CapabilityDescription which) { return reply.words[static_cast<u64>(which)]; };
+    return CapabilityReport{static_cast<CapabilityKind>(word(CapabilityDescription::Kind)),
+                            word(CapabilityDescription::Rights), word(CapabilityDescription::Data),
+                            word(CapabilityDescription::Object), word(CapabilityDescription::SizeBits)};
+}
+
 Result<void> PageTable::map(PageTable vspace, u64 vaddr, u64 attributes) const {
     Request r = request(InvocationLabel::PageTableMap);
     r.word(vaddr).word(attributes).cap(vspace.cap());
@@ -190,6 +202,21 @@ Result<void> Tcb::bind_notification(Notification notification) const {
 
 Result<void> Tcb::unbind_notification() const {
     return invoke(cap(), request(InvocationLabel::TcbUnbindNotification));
+}
+
+Result<ThreadReport> Tcb::get_status() const {
+    Reply reply;
+    TRY(invoke(cap(), request(InvocationLabel::TcbGetStatus), reply));
+    if (reply.length < static_cast<u64>(ThreadStatusWord::Count))
+        return kstd::fail(Error::of(LibraryError::UnexpectedReply));
+    auto word = [&](ThreadStatusWord which) { return reply.words[static_cast<u64>(which)]; };
+    ThreadReport report;
+    report.state = static_cast<ThreadStatus>(word(ThreadStatusWord::State));
+    report.priority = word(ThreadStatusWord::Priority);
+    report.max_controlled_priority = word(ThreadStatusWord::MaxControlledPriority);
+    u64 name[2] = {word(ThreadStatusWord::NameLow), word(ThreadStatusWord::NameHigh)};
+    for (usize i = 0; i + 1 < sizeof(report.name); ++i) report.name[i] = static_cast<char>(name[i / 8] >> (8 * (i % 8)));
+    return report;
 }
 
 Result<void> AsidControl::make_pool(Untyped untyped, CNode root, SlotPath destination) const {

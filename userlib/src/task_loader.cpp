@@ -97,6 +97,17 @@ Result<void> make_stack(StarterResources& starter, ScratchPage& scratch, const N
     return {};
 }
 
+Result<void> map_given_frames(StarterResources& starter, const NewTask& task, const TaskSpec& spec, u64& pages) {
+    CNode own = starter.own.cnode;
+    for (const MappedFrame& mapping : spec.mappings) {
+        Frame copy(TRY(starter.objects.slots().allocate()));
+        TRY(own.copy(SlotPath::at(copy.cap()), own, SlotPath::at(mapping.frame), CapRights::all()));
+        TRY(map_frame(starter.objects, task.vspace, copy, mapping.address, mapping.rights));
+        ++pages;
+    }
+    return {};
+}
+
 // The task's initial CSpace (task_layout.hpp): itself, its VSpace, TCB, IPC buffer, then
 // exactly the listed capabilities.
 Result<void> fill_cspace(StarterResources& starter, const NewTask& task, const TaskSpec& spec) {
@@ -106,8 +117,12 @@ Result<void> fill_cspace(StarterResources& starter, const NewTask& task, const T
     TRY(task.cnode.copy(into(TaskSlot::VSpace), own, SlotPath::at(task.vspace.cap()), CapRights::all()));
     TRY(task.cnode.copy(into(TaskSlot::Tcb), own, SlotPath::at(task.tcb.cap()), CapRights::all()));
     TRY(task.cnode.copy(into(TaskSlot::IpcBufferFrame), own, SlotPath::at(task.ipc_buffer.cap()), CapRights::all()));
-    for (usize i = 0; i < spec.caps.size(); ++i)
-        TRY(task.cnode.copy(into(TaskSlot::FirstGiven, i), own, SlotPath::at(spec.caps[i].source), spec.caps[i].rights));
+    for (usize i = 0; i < spec.caps.size(); ++i) {
+        const GivenCap& given = spec.caps[i];
+        if (given.source.is_null()) continue; // a service the system lacks: the slot stays empty
+        if (given.move) TRY(task.cnode.move(into(TaskSlot::FirstGiven, i), own, SlotPath::at(given.source)));
+        else TRY(task.cnode.copy(into(TaskSlot::FirstGiven, i), own, SlotPath::at(given.source), given.rights));
+    }
     return {};
 }
 
@@ -140,6 +155,7 @@ Result<StartedTask> start_task(StarterResources& starter, const TaskSpec& spec) 
     StartedTask started{task.cnode, task.vspace, task.tcb, image.entry, 0};
     TRY(load_image(starter, scratch, task, image, plan, started.pages));
     TRY(make_stack(starter, scratch, task, spec, started.pages));
+    TRY(map_given_frames(starter, task, spec, started.pages));
     TRY(fill_cspace(starter, task, spec));
     TRY(start_thread_of(starter, task, spec, image.entry));
     return started;

@@ -23,11 +23,10 @@ namespace arch {
 using tessera::PhysAddr;
 using tessera::PhysRange;
 
+// The SBI console turns "\n" into "\r\n" itself (OpenSBI's sbi_putc), so the kernel sends
+// the text as it is; adding '\r' here put "\r\r\n" on the wire.
 void debug_write(kstd::StringView text) {
-    for (char c : text) {
-        if (c == '\n') sbi::console_putchar('\r');
-        sbi::console_putchar(c);
-    }
+    for (char c : text) sbi::console_putchar(c);
 }
 
 void power_off(bool failure) { sbi::system_reset(failure); }

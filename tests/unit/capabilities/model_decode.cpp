@@ -182,11 +182,14 @@ void Model::decode_retype(ModelPlan& plan, const ModelOp& op, const std::vector<
 void Model::decode_cnode(ModelPlan& plan, const ModelOp& op, const std::vector<u64>& extra) const {
     const std::vector<u64>& w = op.words;
     auto fail = [&](Reply reply) { plan.reply = std::move(reply); };
-    if (op.label < 2 || op.label > 9) return fail(error(ErrorCode::IllegalOperation));
+    if (op.label < 2 || op.label > 10) return fail(error(ErrorCode::IllegalOperation));
     if (w.size() < 2) return fail(error(ErrorCode::TruncatedMessage));
     Reply lookup;
     if (!lookup_for_cnode_op(false, cap_at(plan.invoked), w[0], w[1], plan.dest, lookup)) return fail(lookup);
     if (op.label <= 3) return;
+    // Describe: the model's invocations come with no room for reply words, so a Describe
+    // that resolves its slot has nowhere to put the answer.
+    if (op.label == 10) return fail(error(ErrorCode::TruncatedMessage));
     if (op.label == 9) {
         // CancelBadgedSends: a badged Endpoint capability with every right. The model has
         // no threads, so success changes nothing it tracks.

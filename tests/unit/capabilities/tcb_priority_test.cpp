@@ -199,6 +199,6 @@ TEST_CASE("TCB.SetName: up to 15 bytes, always terminated") {
 TEST_CASE("TCB: labels that are no TCB operation are refused") {
     World w;
     Unchanged unchanged(w.k);
-    for (u64 label : {u64{0}, u64{2}, u64{15}, u64{29}, u64{32}, u64{40}, ~u64{0} >> 12})
+    for (u64 label : {u64{0}, u64{2}, u64{15}, u64{30}, u64{32}, u64{40}, ~u64{0} >> 12})
         CHECK(w.k.call(kTarget, static_cast<L>(label), {0, 0, 0, 0}, {kSelf}) == error(ErrorCode::IllegalOperation));
 }

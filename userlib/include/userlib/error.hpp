@@ -29,6 +29,8 @@ enum class LibraryError : u8 {
     MessageTooLong,      // more words or extra capabilities than a message holds
     UnexpectedReply,     // the kernel answered success with fewer words than promised
     BadDeviceTree,       // libfdt refused the blob (detail: its negative error number)
+    ServiceRefused,      // a user-level service answered with a status (detail: ServiceStatus)
+    IpcFailed,           // the IPC to a service failed (detail: IpcStatus)
 };
 
 const char* library_error_name(LibraryError error);

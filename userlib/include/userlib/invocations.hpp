@@ -2,6 +2,7 @@
 // Typed wrappers for every invocation of abi/invocation_labels.hpp. Each names its
 // object by the capability pointer it holds; arguments follow docs/invocations.md, and
 // every call returns a Result whose Error carries the kernel's decoded details.
+#include <abi/introspection.hpp>
 #include <abi/irq.hpp>
 #include <abi/object_types.hpp>
 #include <abi/vm.hpp>
@@ -24,6 +25,23 @@ private:
 
 class CNode;
 class PageTable;
+
+// A slot's capability as CNode.Describe reports it (abi/introspection.hpp).
+struct CapabilityReport {
+    CapabilityKind kind = CapabilityKind::Null;
+    u64 rights = 0;
+    u64 data = 0;   // badge, guard word, IRQ line, mapped address, watermark
+    u64 object = 0; // the object's address as the kernel names it
+    u64 size_bits = 0;
+};
+
+// A thread as TCB.GetStatus reports it.
+struct ThreadReport {
+    ThreadStatus state = ThreadStatus::Inactive;
+    u64 priority = 0;
+    u64 max_controlled_priority = 0;
+    char name[17] = {};
+};
 class Frame;
 class Notification; // userlib/ipc_message.hpp
 
@@ -57,6 +75,8 @@ public:
     // badged Endpoint capability with every right) stops waiting: its Send or Call returns
     // IpcStatus::Cancelled.
     Result<void> cancel_badged_sends(SlotPath endpoint) const;
+    // What the slot holds (kind Null when it is empty). Needs the caller's IPC buffer.
+    Result<CapabilityReport> describe(SlotPath slot) const;
 };
 
 class PageTable : public CapabilityHandle {
@@ -111,6 +131,8 @@ public:
     // signals then also end the thread's Recv (IpcStatus::Signalled). One each way.
     Result<void> bind_notification(Notification notification) const;
     Result<void> unbind_notification() const;
+    // Its state, priorities and name. Needs the caller's IPC buffer.
+    Result<ThreadReport> get_status() const;
 };
 
 inline constexpr usize kTcbNameBytes = 15;

@@ -28,8 +28,20 @@ struct StarterResources {
 
 // A capability copied into the new task, at TaskSlot::FirstGiven + its index in the list.
 struct GivenCap {
-    CPtr source; // in the starter's CSpace
+    CPtr source; // in the starter's CSpace; 0 leaves the slot empty
     CapRights rights = CapRights::all();
+    // Moved rather than copied: for what cannot be copied (Reply objects) or must have
+    // one holder. `rights` then does not apply.
+    bool move = false;
+};
+
+// A frame of the starter's mapped into the new task before it runs (a driver's device
+// registers, its DMA buffers). The starter's capability stays its own: the mapping goes
+// through a copy, as a capability maps one place only.
+struct MappedFrame {
+    CPtr frame;  // in the starter's CSpace
+    u64 address; // in the task's VSpace, page-aligned, below kDynamicRegionBase
+    u64 rights = VmRights::kReadWrite;
 };
 
 struct TaskSpec {
@@ -40,6 +52,7 @@ struct TaskSpec {
     kstd::Span<const GivenCap> caps;
     u64 stack_pages = kTaskDefaultStackPages;
     u64 argument = 0;           // TaskInfo.argument
+    kstd::Span<const MappedFrame> mappings;
 };
 
 // The starter's capabilities to what it made (kept so it can stop or inspect the task).

@@ -1,0 +1,123 @@
+#include <userlib/print.hpp>
+#include <userlib/services/system.hpp>
+#include <userlib/syscalls.hpp>
+
+#include "system_service.hpp"
+
+namespace tessera::roottask {
+
+namespace {
+
+using user::IpcMessage;
+using user::MessageWords;
+using user::ServiceStatus;
+using user::SystemRequest;
+
+usize bounded_length(const char* text, usize limit) {
+    usize length = 0;
+    while (length < limit && text[length] != '\0') ++length;
+    return length;
+}
+
+kstd::Bytes name_bytes(const char* name, usize limit) {
+    return kstd::Bytes(reinterpret_cast<const u8*>(name), bounded_length(name, limit));
+}
+
+// One thread per task for now: each task the root task starts has a single thread.
+IpcMessage list_thread(const TaskRegistry& registry, u64 index, IpcBuffer& buffer) {
+    if (index >= registry.tasks().size()) return user::service_answer(ServiceStatus::OutOfRange);
+    const TaskRecord& task = registry.tasks()[index];
+    auto status = task.tcb.get_status();
+    if (!status) return user::service_answer(ServiceStatus::NotPresent);
+    IpcMessage answer = user::service_answer(ServiceStatus::Ok, 10);
+    MessageWords words(answer, buffer);
+    words.set(0, index);
+    words.set(1, static_cast<u64>(status.value().state));
+    words.set(2, status.value().priority);
+    words.set(3, task.restarts);
+    for (u64 i = 4; i < 10; ++i) words.set(i, 0);
+    words.put_bytes(4, name_bytes(task.name, user::kServiceNameBytes));
+    words.put_bytes(8, name_bytes(status.value().name, user::kThreadNameWords * 8));
+    return answer;
+}
+
+IpcMessage list_irq(const TaskRegistry& registry, u64 index, IpcBuffer& buffer) {
+    if (index >= registry.irqs().size()) return user::service_answer(ServiceStatus::OutOfRange);
+    const IrqRecord& irq = registry.irqs()[index];
+    auto status = irq.handler.status();
+    if (!status) return user::service_answer(ServiceStatus::NotPresent);
+    IpcMessage answer = user::service_answer(ServiceStatus::Ok, 10);
+    MessageWords words(answer, buffer);
+    const user::IrqHandlerStatus& s = status.value();
+    words.set(0, s.line);
+    words.set(1, s.delivered);
+    words.set(2, s.masked);
+    words.set(3, s.shared);
+    words.set(4, s.awaiting_ack);
+    words.set(5, s.bound);
+    for (u64 i = 6; i < 10; ++i) words.set(i, 0);
+    if (irq.owner < registry.tasks().size())
+        words.put_bytes(6, name_bytes(registry.tasks()[irq.owner].name, user::kServiceNameBytes));
+    return answer;
+}
+
+IpcMessage list_capability(const TaskRegistry& registry, const IpcMessage& request, IpcBuffer& buffer) {
+    if (request.length() < 1 + user::kServiceNameWords) return user::service_answer(ServiceStatus::InvalidArgument);
+    IpcMessage copy = request;
+    MessageWords in(copy, buffer);
+    char name[user::kServiceNameBytes + 1] = {};
+    in.get_bytes(1, kstd::Span<u8>(reinterpret_cast<u8*>(name), user::kServiceNameBytes));
+    auto found = registry.find(kstd::StringView(name, bounded_length(name, sizeof(name))));
+    if (!found) return user::service_answer(ServiceStatus::NotPresent);
+    const TaskRecord& task = registry.tasks()[*found];
+    for (u64 slot = in.get(0); slot < task.cnode_slots; ++slot) {
+        auto described = task.cnode.describe(user::SlotPath{slot, task.cnode_depth});
+        if (!described) return user::service_answer(ServiceStatus::InvalidArgument);
+        const user::CapabilityReport& cap = described.value();
+        if (cap.kind == CapabilityKind::Null) continue;
+        IpcMessage answer = user::service_answer(ServiceStatus::Ok, 6);
+        MessageWords out(answer, buffer);
+        out.set(0, slot);
+        out.set(1, static_cast<u64>(cap.kind));
+        out.set(2, cap.rights);
+        out.set(3, cap.data);
+        out.set(4, cap.object);
+        out.set(5, cap.size_bits);
+        return answer;
+    }
+    return user::service_answer(ServiceStatus::OutOfRange);
+}
+
+} // namespace
+
+IpcMessage answer_system_request(const TaskRegistry& registry, const IpcMessage& request, IpcBuffer& buffer) {
+    u64 first = request.length() >= 1 ? request.words[0] : 0;
+    switch (static_cast<SystemRequest>(request.label())) {
+    case SystemRequest::ListThreads:
+        return request.length() < 1 ? user::service_answer(ServiceStatus::InvalidArgument)
+                                    : list_thread(registry, first, buffer);
+    case SystemRequest::ListIrqs:
+        return request.length() < 1 ? user::service_answer(ServiceStatus::InvalidArgument)
+                                    : list_irq(registry, first, buffer);
+    case SystemRequest::ListCaps: return list_capability(registry, request, buffer);
+    case SystemRequest::Halt:
+        user::println("roottask: halt requested (badge {}); powering off", request.badge);
+        user::debug_halt(0);
+    }
+    return user::service_answer(ServiceStatus::UnknownRequest);
+}
+
+void serve_system(const TaskRegistry& registry, user::Endpoint endpoint, user::ReplyObject reply) {
+    IpcBuffer& buffer = *user::current_ipc_buffer();
+    IpcMessage request = endpoint.recv(reply);
+    for (;;) {
+        // A status other than Ok is a notification or a refusal: nobody waits for an answer.
+        if (request.status != IpcStatus::Ok) {
+            request = endpoint.recv(reply);
+            continue;
+        }
+        request = endpoint.reply_recv(reply, answer_system_request(registry, request, buffer));
+    }
+}
+
+} // namespace tessera::roottask

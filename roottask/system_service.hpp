@@ -1,0 +1,18 @@
+#pragma once
+// The system service (userlib/services/system.hpp), served by the root task from its
+// registry: the threads of every task, the interrupt handlers it gave out, the
+// capabilities in a task's CSpace, and the power switch.
+#include <userlib/ipc.hpp>
+
+#include "task_registry.hpp"
+
+namespace tessera::roottask {
+
+// Answers requests on `endpoint` forever, parking callers on `reply`.
+[[noreturn]] void serve_system(const TaskRegistry& registry, user::Endpoint endpoint, user::ReplyObject reply);
+
+// One request's answer (exposed so the loop stays a loop).
+user::IpcMessage answer_system_request(const TaskRegistry& registry, const user::IpcMessage& request,
+                                       IpcBuffer& buffer);
+
+} // namespace tessera::roottask
