@@ -61,11 +61,12 @@ int task_main(const user::TaskStart& start) {
     // The tests drive the console UART themselves, so they run without the drivers.
     bool testing = user::has_boot_option(bootargs, "roottask-tests");
     ServiceDirectory services;
+    Supervisor supervisor(root, registry, services);
     if (!testing) {
         auto system = root.objects.allocate(ObjectType::Endpoint);
         if (system) services.system = system.value();
         else user::println("roottask: no system service: {}", system.error());
-        if (tree) start_drivers(root, registry, services, tree.value());
+        if (tree && !services.system.is_null()) start_drivers(root, supervisor, services, tree.value());
     }
 
     auto started = start_boot_tasks(root, registry, services);
@@ -84,7 +85,7 @@ int task_main(const user::TaskStart& start) {
 
     auto reply = root.objects.allocate(ObjectType::Reply);
     if (!services.system.is_null() && reply)
-        serve_system(registry, user::Endpoint(services.system), user::ReplyObject(reply.value()));
+        serve_system(registry, supervisor, user::Endpoint(services.system), user::ReplyObject(reply.value()));
     user::println("roottask: done; suspending (quit QEMU with Ctrl-A X)");
     user::end_current_thread();
 }

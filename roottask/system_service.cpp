@@ -88,9 +88,24 @@ IpcMessage list_capability(const TaskRegistry& registry, const IpcMessage& reque
     return user::service_answer(ServiceStatus::OutOfRange);
 }
 
+// The task named in words `first`..: NUL-padded, as the client packs it.
+kstd::StringView requested_name(const IpcMessage& request, IpcBuffer& buffer, u64 first, char (&name)[user::kServiceNameBytes + 1]) {
+    IpcMessage copy = request;
+    MessageWords(copy, buffer).get_bytes(first, kstd::Span<u8>(reinterpret_cast<u8*>(name), user::kServiceNameBytes));
+    name[user::kServiceNameBytes] = '\0';
+    return kstd::StringView(name, bounded_length(name, user::kServiceNameBytes));
+}
+
+IpcMessage make_fault(Supervisor& supervisor, const IpcMessage& request, IpcBuffer& buffer) {
+    if (request.length() < user::kServiceNameWords) return user::service_answer(ServiceStatus::InvalidArgument);
+    char name[user::kServiceNameBytes + 1];
+    return user::service_answer(supervisor.inject_fault(requested_name(request, buffer, 0, name)));
+}
+
 } // namespace
 
-IpcMessage answer_system_request(const TaskRegistry& registry, const IpcMessage& request, IpcBuffer& buffer) {
+IpcMessage answer_system_request(const TaskRegistry& registry, Supervisor& supervisor, const IpcMessage& request,
+                                 IpcBuffer& buffer) {
     u64 first = request.length() >= 1 ? request.words[0] : 0;
     switch (static_cast<SystemRequest>(request.label())) {
     case SystemRequest::ListThreads:
@@ -100,6 +115,7 @@ IpcMessage answer_system_request(const TaskRegistry& registry, const IpcMessage&
         return request.length() < 1 ? user::service_answer(ServiceStatus::InvalidArgument)
                                     : list_irq(registry, first, buffer);
     case SystemRequest::ListCaps: return list_capability(registry, request, buffer);
+    case SystemRequest::Fault: return make_fault(supervisor, request, buffer);
     case SystemRequest::Halt:
         user::println("roottask: halt requested (badge {}); powering off", request.badge);
         user::debug_halt(0);
@@ -107,7 +123,8 @@ IpcMessage answer_system_request(const TaskRegistry& registry, const IpcMessage&
     return user::service_answer(ServiceStatus::UnknownRequest);
 }
 
-void serve_system(const TaskRegistry& registry, user::Endpoint endpoint, user::ReplyObject reply) {
+void serve_system(const TaskRegistry& registry, Supervisor& supervisor, user::Endpoint endpoint,
+                  user::ReplyObject reply) {
     IpcBuffer& buffer = *user::current_ipc_buffer();
     IpcMessage request = endpoint.recv(reply);
     for (;;) {
@@ -116,7 +133,14 @@ void serve_system(const TaskRegistry& registry, user::Endpoint endpoint, user::R
             request = endpoint.recv(reply);
             continue;
         }
-        request = endpoint.reply_recv(reply, answer_system_request(registry, request, buffer));
+        // A driver's fault: it is restarted, and its faulting thread, destroyed with it,
+        // needs no answer (receiving again lets go of it).
+        if ((request.badge & kFaultBadgeBit) != 0) {
+            supervisor.handle_fault(request);
+            request = endpoint.recv(reply);
+            continue;
+        }
+        request = endpoint.reply_recv(reply, answer_system_request(registry, supervisor, request, buffer));
     }
 }
 

@@ -4,15 +4,18 @@
 // capabilities in a task's CSpace, and the power switch.
 #include <userlib/ipc.hpp>
 
+#include "supervisor.hpp"
 #include "task_registry.hpp"
 
 namespace tessera::roottask {
 
-// Answers requests on `endpoint` forever, parking callers on `reply`.
-[[noreturn]] void serve_system(const TaskRegistry& registry, user::Endpoint endpoint, user::ReplyObject reply);
+// Answers requests on `endpoint` forever, parking callers on `reply`. The supervised
+// drivers' faults arrive here too (badge kFaultBadgeBit): each goes to the supervisor.
+[[noreturn]] void serve_system(const TaskRegistry& registry, Supervisor& supervisor, user::Endpoint endpoint,
+                               user::ReplyObject reply);
 
 // One request's answer (exposed so the loop stays a loop).
-user::IpcMessage answer_system_request(const TaskRegistry& registry, const user::IpcMessage& request,
-                                       IpcBuffer& buffer);
+user::IpcMessage answer_system_request(const TaskRegistry& registry, Supervisor& supervisor,
+                                       const user::IpcMessage& request, IpcBuffer& buffer);
 
 } // namespace tessera::roottask

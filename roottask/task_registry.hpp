@@ -38,6 +38,8 @@ public:
 
     kstd::Optional<usize> find(kstd::StringView name) const;
     kstd::Span<const TaskRecord> tasks() const { return tasks_.span(); }
+    // A restarted task keeps its place and name; its new objects replace the old.
+    TaskRecord& task(usize index) { return tasks_[index]; }
     kstd::Span<const IrqRecord> irqs() const { return irqs_.span(); }
 
 private:

@@ -12,6 +12,8 @@ driver hands it to the shell. Each scenario is one QEMU run:
   block      a disk image of random bytes: `blk read` must show its sectors, `blk write`
              must reach the image file
   no-disk    without a disk the block commands say so and nothing else breaks
+  supervision  `fault uart` and `fault rtc`: the root task restarts each driver, and the
+             console and the clock go on working
 
 The console transcript goes to stderr, which meson keeps in the test log.
 """
@@ -256,6 +258,11 @@ def scenario_block(args, tap):
         readback = parse_hex_dump(guest.command(f"blk read {target}"))
         want = text.encode().ljust(512, b"\0")
         tap.point(readback == want, "the written sector reads back")
+        # A restarted driver sets the device up afresh, with new DMA pages.
+        check_output(tap, guest, "fault virtio-blk", r"executed an illegal instruction", "fault virtio-blk is accepted")
+        tap.point(guest.expect(r"roottask: virtio-blk restarted", 20) is not None, "the root task restarts virtio-blk")
+        again = parse_hex_dump(guest.command(f"blk read {target}"))
+        tap.point(again == want, "the restarted driver reads the sector back")
         halt(tap, guest)
         with open(path, "rb") as f:
             after = f.read()
@@ -285,12 +292,33 @@ def scenario_no_disk(args, tap):
     halt(tap, guest)
 
 
+def scenario_supervision(args, tap):
+    guest = boot_to_prompt(args, tap)
+    if guest is None:
+        return
+    check_output(tap, guest, "fault uart", r"uart executed an illegal instruction", "fault uart is accepted")
+    restarted = guest.expect(r"roottask: uart restarted \(1 restarts\)", 20) is not None
+    tap.point(restarted, "the root task restarts the UART driver")
+    check_output(tap, guest, "echo still here", r"^still here$", "the console works after the restart")
+    check_output(tap, guest, "ps", r"^uart\s+uart\s+200\s+\w+\s+1$", "ps shows one restart of uart")
+    irq = check_output(tap, guest, "irq", r"^\s*10 uart\s+\d+ no ", "the UART's line is bound and unmasked")
+    check_output(tap, guest, "fault rtc", r"rtc executed an illegal instruction", "fault rtc is accepted")
+    check_output(tap, guest, "date", r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", "the clock answers after its restart")
+    check_output(tap, guest, "sleep 1", r"slept \d+ ms", "the restarted RTC driver's alarm interrupt still comes")
+    check_output(tap, guest, "fault shell", r"not a supervised task", "only drivers are supervised")
+    check_output(tap, guest, "fault uart", r"executed an illegal instruction", "a second fault uart is accepted")
+    check_output(tap, guest, "ps", r"^uart\s+uart\s+200\s+\w+\s+2$", "ps shows two restarts of uart")
+    del irq
+    halt(tap, guest)
+
+
 SCENARIOS = {
     "shell": scenario_shell,
     "loopback": scenario_loopback,
     "rtc-alarm": scenario_rtc_alarm,
     "block": scenario_block,
     "no-disk": scenario_no_disk,
+    "supervision": scenario_supervision,
 }
 
 

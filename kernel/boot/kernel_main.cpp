@@ -16,6 +16,7 @@
 #include <platform/device_tree.hpp>
 #include <object/thread_control.hpp>
 #include <ipc/fastpath.hpp>
+#include <sched/faults.hpp>
 #include <sched/ipc_syscalls.hpp>
 #include <sched/kernel_entry.hpp>
 
@@ -92,6 +93,7 @@ void kernel_main(const BootHandoff& handoff) {
     install_ipc_finalisers();
     install_irq_finalisers();
     install_ipc_thread_access();
+    install_fault_delivery();
     install_thread_control();
     arch::install_address_space_objects();
     print_boot_summary(boot_state);

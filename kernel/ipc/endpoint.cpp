@@ -33,6 +33,11 @@ OfferedMessage offer_of(const Tcb& sender) {
 // the CPU or from the endpoint's queue), or, when the receiver named none, returns NoReply.
 void park_caller(Tcb& caller, ReplyObject* reply, bool answer_can_grant) {
     if (reply == nullptr) {
+        if (caller.fault.pending()) {
+            forget_wait(caller);
+            ipc_thread_access().abandon_fault(caller, IpcStatus::NoReply);
+            return;
+        }
         ipc_thread_access().set_status(caller, IpcStatus::NoReply, 0);
         if (!caller.runnable()) wake_thread(caller);
         return;
@@ -121,6 +126,12 @@ void reply_ipc(Tcb& replier, ReplyObject& reply, MessageInfo info) {
     bool can_grant = reply.can_grant != 0;
     reply.caller = nullptr;
     reply.can_grant = 0;
+    if (caller->fault.pending()) {
+        // The answer to a fault is not a message: it is new register values.
+        forget_wait(*caller);
+        ipc_thread_access().answer_fault(*caller, replier, info);
+        return;
+    }
     (void)transfer_message(replier, OfferedMessage{info, 0, can_grant}, nullptr, *caller);
     wake_thread(*caller);
 }

@@ -84,7 +84,8 @@ bool fastpath_reply_recv(Tcb& server, Scheduler& scheduler, u64 now) {
     if (reply_cap == nullptr || reply_cap->type() != CapType::Reply) return false;
     ReplyObject& reply = reply_object_of(*reply_cap);
     Tcb* caller = reply.caller;
-    if (caller == nullptr) return false;
+    // The answer to a fault sets registers instead of delivering a message: the general path.
+    if (caller == nullptr || caller->fault.pending()) return false;
     const Capability* cap = capability_at(server, kCapabilityRegister);
     if (cap == nullptr || cap->type() != CapType::Endpoint || !cap->rights().can_read()) return false;
     Endpoint& endpoint = endpoint_of(*cap);

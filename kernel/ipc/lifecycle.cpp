@@ -37,6 +37,12 @@ void cancel_ipc(Tcb& thread) {
     // The caller gives the thread its new state (Inactive); when it is resumed, it makes
     // its system call again rather than returning from it with nothing delivered.
     thread.state = ThreadState::Inactive;
+    if (thread.fault.pending()) {
+        // Its registers are still those of the fault: resumed, it runs the faulting
+        // instruction again and faults afresh, as in seL4.
+        thread.fault = PendingFault{};
+        return;
+    }
     if (restart)
         ipc_thread_access().restart_system_call(thread);
     else

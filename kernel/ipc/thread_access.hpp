@@ -38,6 +38,15 @@ struct IpcThreadAccess {
     // in it before anything happened, and was suspended). A ReplyRecv becomes a Recv: its
     // reply has been given.
     void (*restart_system_call)(Tcb& thread) = nullptr;
+    // Faults (abi/faults.hpp): the handler answered the fault of `faulter` (parked on a
+    // Reply object, the answer's words in `replier`'s registers and IPC buffer): the thread
+    // takes the new registers and runs, or stays suspended for a malformed answer. And: the
+    // fault will get no answer (its handler's endpoint or Reply object was deleted, the
+    // handler received without a Reply object): `why` says which way, and the thread is
+    // suspended. Both are the trap layer's (kernel/sched/faults.cpp): they change registers
+    // and log. Needed only once a fault is sent (faults.cpp registers them with the kernel).
+    void (*answer_fault)(Tcb& faulter, Tcb& replier, MessageInfo info) = nullptr;
+    void (*abandon_fault)(Tcb& faulter, IpcStatus why) = nullptr;
 
     bool complete() const {
         return message_register != nullptr && set_message_register != nullptr && ipc_buffer != nullptr &&

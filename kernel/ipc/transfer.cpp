@@ -87,10 +87,30 @@ void transfer_capabilities(Tcb& sender, u64 count, const Endpoint* endpoint, Tcb
     }
 }
 
+// A fault message comes from the kernel's record, not from the thread's registers (which
+// are the faulting context). Words beyond the registers need the receiver's IPC buffer.
+u64 copy_fault_words(const PendingFault& fault, Tcb& receiver) {
+    IpcThreadAccess& access = ipc_thread_access();
+    IpcBuffer* to = access.ipc_buffer(receiver);
+    u64 count = to == nullptr ? kstd::min(fault.length, kMessageRegisterCount) : fault.length;
+    for (u64 i = 0; i < count; ++i) {
+        if (i < kMessageRegisterCount) access.set_message_register(receiver, i, fault.words[i]);
+        else to->message[i] = fault.words[i];
+    }
+    return count;
+}
+
 } // namespace
 
 ReceivedMessage transfer_message(Tcb& sender, const OfferedMessage& offer, const Endpoint* endpoint, Tcb& receiver) {
     ReceivedMessage received;
+    if (sender.fault.pending()) {
+        received.info.label = sender.fault.label;
+        received.info.length = copy_fault_words(sender.fault, receiver);
+        received.badge = offer.badge;
+        ipc_thread_access().deliver(receiver, received);
+        return received;
+    }
     received.info.label = offer.info.label;
     received.info.length = copy_words(sender, offer.info.length, receiver);
     received.badge = offer.badge;

@@ -36,6 +36,12 @@ inline void wake_thread(Tcb& thread) {
 // its system call returns `status`; `detail` says which capability it concerns (1: the
 // Reply object in a6, else 0).
 inline void wake_with_status(Tcb& thread, IpcStatus status, u64 detail = 0) {
+    if (thread.fault.pending()) {
+        // A fault message that will get no answer: no system call returns; the thread stops.
+        forget_wait(thread);
+        ipc_thread_access().abandon_fault(thread, status);
+        return;
+    }
     ipc_thread_access().set_status(thread, status, detail);
     wake_thread(thread);
 }

@@ -30,6 +30,8 @@ constexpr unsigned log2_floor(u64 value) { return 63u - count_leading_zeros(valu
 
 constexpr u64 bit(unsigned index) { return u64{1} << index; }
 
+constexpr unsigned popcount(u64 value) { return static_cast<unsigned>(__builtin_popcountll(value)); }
+
 constexpr u64 low_mask(unsigned bits) { return bits >= 64 ? ~u64{0} : bit(bits) - 1; }
 
 } // namespace kstd

@@ -2,6 +2,7 @@
 // The thread control block: a 1 KiB kernel object made by Retype. Its first slots hold the
 // thread's own capabilities (deletion treats them like a CNode's), then the saved user
 // registers and the scheduling state.
+#include <abi/faults.hpp>
 #include <abi/ipc_buffer.hpp>
 #include <arch/fp_context.hpp>
 #include <arch/trap_frame.hpp>
@@ -57,6 +58,17 @@ struct IpcWait {
     ReplyObject* reply = nullptr;
 };
 
+// A fault the kernel sends to the thread's fault handler (abi/faults.hpp), kept from the
+// fault until the handler's answer, or until the fault is abandoned: the message is built
+// from it when a handler receives, however long after the fault that is.
+struct PendingFault {
+    u64 label = 0; // FaultLabel; 0 when no fault is pending
+    u64 length = 0;
+    u64 words[kMaxFaultWords] = {};
+
+    bool pending() const { return label != 0; }
+};
+
 struct Tcb {
     Slot slots[kTcbSlotCount];
     arch::TrapFrame registers; // the user context, saved on every entry to the kernel
@@ -72,6 +84,7 @@ struct Tcb {
     IpcWait ipc;
     // A notification whose signals also end this thread's Recv on an endpoint.
     Notification* bound_notification = nullptr;
+    PendingFault fault;
 
     Slot& slot(TcbSlot which) { return slots[static_cast<u8>(which)]; }
     bool runnable() const { return state == ThreadState::Running || state == ThreadState::Restart; }

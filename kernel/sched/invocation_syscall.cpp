@@ -1,6 +1,8 @@
 #include <abi/syscalls.hpp>
 #include <console/console.hpp>
 #include <object/invocation.hpp>
+#include <ipc/fault_messages.hpp>
+#include <sched/faults.hpp>
 #include <sched/invocation_syscall.hpp>
 #include <sched/kernel_entry.hpp>
 
@@ -19,8 +21,11 @@ void take_capability_fault(Tcb& thread, const CapabilityFault& fault) {
     // resumed (its CSpace or registers fixed) it makes the call again, as in seL4, rather
     // than reading its own request as the answer.
     thread.registers.restart_syscall();
+    PendingFault message = capability_fault_message(thread.registers.program_counter(), fault.pointer,
+                                                    fault.in_receive_phase, fault.failure);
+    if (raise_fault(thread, message) != FaultRouting::NoHandler) return;
     kprintln("thread {}: capability fault on pointer {} ({}lookup failure {}, {} bits left); suspended "
-             "(no fault handler yet)",
+             "(no fault handler)",
              thread.name, kstd::Hex{fault.pointer}, fault.in_receive_phase ? "receive phase, " : "",
              lookup_failure_name(fault.failure.type), fault.failure.bits_left);
     suspend_thread(thread);

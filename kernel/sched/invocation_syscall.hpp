@@ -9,7 +9,8 @@ namespace tessera {
 void handle_call_syscall(Tcb& thread);
 
 // A capability pointer of the thread's system call did not resolve: the thread stops at
-// its ecall (a Resume makes the call again) and, with no fault handler yet, is suspended.
+// its ecall (a Resume makes the call again); the fault goes to its fault handler, or, with
+// none, the thread is suspended.
 void take_capability_fault(Tcb& thread, const CapabilityFault& fault);
 
 } // namespace tessera

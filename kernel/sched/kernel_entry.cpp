@@ -6,8 +6,10 @@
 #include <ipc/ipc.hpp>
 #include <kstd/bounded_vector.hpp>
 #include <ipc/fastpath.hpp>
+#include <ipc/fault_messages.hpp>
 #include <sched/invocation_syscall.hpp>
 #include <sched/ipc_syscalls.hpp>
+#include <sched/faults.hpp>
 #include <sched/kernel_entry.hpp>
 
 namespace tessera {
@@ -111,16 +113,28 @@ void handle_syscall(Tcb& thread) {
     case Syscall::Poll: handle_ipc_syscall(thread, static_cast<Syscall>(frame.syscall_number())); return;
     }
     // A fault: the thread stops at the faulting ecall (the trap already moved the pc past
-    // it), so the log names it and a Resume without new registers tries it again.
+    // it), so the message and the log name it, and resuming as it is tries it again.
     frame.restart_syscall();
-    kprintln("thread {}: unknown system call {} at pc {}; suspended (no fault handler yet)", thread.name,
+    u64 arguments[arch::TrapFrame::kArgumentRegisters];
+    for (unsigned i = 0; i < arch::TrapFrame::kArgumentRegisters; ++i) arguments[i] = frame.argument(i);
+    PendingFault fault = unknown_syscall_message(frame.program_counter(), frame.stack_pointer(), frame.return_address(),
+                                                 kstd::Span<const u64>(arguments, arch::TrapFrame::kArgumentRegisters),
+                                                 frame.syscall_number());
+    if (raise_fault(thread, fault) != FaultRouting::NoHandler) return;
+    kprintln("thread {}: unknown system call {} at pc {}; suspended (no fault handler)", thread.name,
              frame.syscall_number(), kstd::Hex{frame.program_counter()});
     suspend_thread(thread);
 }
 
 void handle_user_exception(Tcb& thread, const UserException& exception) {
-    kprintln("thread {}: {} at pc {}, address {}; suspended (no fault handler yet)", thread.name,
-             exception.description, kstd::Hex{exception.pc}, kstd::Hex{exception.address});
+    PendingFault fault =
+        exception.is_vm_fault
+            ? vm_fault_message(VmFaultInfo{exception.address, exception.access, exception.pc, exception.cause})
+            : user_exception_message(UserExceptionInfo{exception.pc, thread.registers.stack_pointer(), exception.kind,
+                                                       exception.cause, exception.address});
+    if (raise_fault(thread, fault) != FaultRouting::NoHandler) return;
+    kprintln("thread {}: {} at pc {}, address {}; suspended (no fault handler)", thread.name, exception.description,
+             kstd::Hex{exception.pc}, kstd::Hex{exception.address});
     suspend_thread(thread);
 }
 

@@ -11,6 +11,11 @@ struct UserException {
     u64 address; // faulting address or instruction bits
     u64 pc;
     const char* description;
+    // The architecture's reading of the cause (abi/faults.hpp): a page fault with its
+    // access, or another exception of `kind`.
+    bool is_vm_fault = false;
+    VmAccess access = VmAccess::Read;
+    UserExceptionKind kind = UserExceptionKind::Other;
 };
 
 void handle_syscall(Tcb& thread);

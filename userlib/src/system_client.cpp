@@ -88,6 +88,16 @@ Result<CapEntry> SystemClient::capability(kstd::StringView task, u64 first_slot)
     return entry;
 }
 
+Result<void> SystemClient::fault(kstd::StringView task) const {
+    if (task.size() > kServiceNameBytes) return kstd::fail(Error::of(LibraryError::MessageTooLong, task.size()));
+    IpcMessage request = service_request(label_of(SystemRequest::Fault), kServiceNameWords);
+    MessageWords words(request, *current_ipc_buffer());
+    for (u64 i = 0; i < kServiceNameWords; ++i) words.set(i, 0);
+    words.put_bytes(0, kstd::Bytes(reinterpret_cast<const u8*>(task.data()), task.size()));
+    TRY(ask(endpoint_, request, 0));
+    return {};
+}
+
 Result<void> SystemClient::halt() const {
     IpcMessage answer = endpoint_.call(service_request(label_of(SystemRequest::Halt)));
     // A server that took the request without a Reply object still powers off.

@@ -14,7 +14,7 @@ public:
 
     // Maps `frame` here, lets `fill` write the page, unmaps it again.
     template <typename Fill> Result<void> fill(Frame frame, Fill&& fill_bytes) {
-        TRY(map_frame(starter_.objects, starter_.own.vspace, frame, address_, VmRights::kReadWrite));
+        TRY(map_frame(starter_.tables_for_own_space(), starter_.own.vspace, frame, address_, VmRights::kReadWrite));
         fill_bytes(kstd::Span<u8>(reinterpret_cast<u8*>(address_), kPageBytes));
         return frame.unmap();
     }
@@ -127,7 +127,8 @@ Result<void> fill_cspace(StarterResources& starter, const NewTask& task, const T
 }
 
 Result<void> start_thread_of(StarterResources& starter, const NewTask& task, const TaskSpec& spec, u64 entry) {
-    TRY(task.tcb.configure(CPtr{0}, task.cnode_guarded, 0, task.vspace, 0, kTaskIpcBufferAddress, task.ipc_buffer));
+    TRY(task.tcb.configure(spec.fault_endpoint, task.cnode_guarded, 0, task.vspace, 0, kTaskIpcBufferAddress,
+                           task.ipc_buffer));
     TRY(task.tcb.set_mc_priority(spec.max_controlled_priority, starter.own.tcb));
     TRY(task.tcb.set_priority(spec.priority, starter.own.tcb));
     TRY(task.tcb.set_name(spec.name));

@@ -75,6 +75,28 @@ const char* exception_name(u64 cause) {
     }
 }
 
+tessera::UserException classify_user_exception(const TrapFrame& frame) {
+    using tessera::UserExceptionKind;
+    using tessera::VmAccess;
+    u64 cause = frame.cause_code();
+    tessera::UserException exception{cause, frame.stval, frame.sepc, exception_name(cause)};
+    switch (cause) {
+    case 12: exception.is_vm_fault = true; exception.access = VmAccess::Execute; break;
+    case 13: exception.is_vm_fault = true; exception.access = VmAccess::Read; break;
+    case 15: exception.is_vm_fault = true; exception.access = VmAccess::Write; break;
+    case 2: exception.kind = UserExceptionKind::IllegalInstruction; break;
+    case 3: exception.kind = UserExceptionKind::Breakpoint; break;
+    case 0:
+    case 4:
+    case 6: exception.kind = UserExceptionKind::MisalignedAccess; break;
+    case 1:
+    case 5:
+    case 7: exception.kind = UserExceptionKind::AccessFault; break;
+    default: exception.kind = UserExceptionKind::Other; break;
+    }
+    return exception;
+}
+
 void print_trap_frame(const TrapFrame& frame) {
     using tessera::kprintln;
     if (frame.scause == 0 && frame.stval == 0)

@@ -113,8 +113,7 @@ void riscv_user_trap(arch::TrapFrame* frame) {
         frame->sepc += 4;
         handle_syscall(*thread);
     } else {
-        handle_user_exception(*thread, UserException{frame->cause_code(), frame->stval, frame->sepc,
-                                                     arch::exception_name(frame->cause_code())});
+        handle_user_exception(*thread, arch::classify_user_exception(*frame));
     }
     run_next_thread();
 }

@@ -142,6 +142,24 @@ void Shell::caps(const CommandLine& line) {
     if (listed == 0) out_.println("caps: {} has no capabilities", task);
 }
 
+// The root task restarts the driver when the fault reaches it; `ps` then counts it.
+void Shell::fault(const CommandLine& line) {
+    if (!expect_words(line, 2, "fault", "fault <task>")) return;
+    kstd::StringView task = line.word(1);
+    if (task.size() > user::kServiceNameBytes) {
+        out_.println("fault: task names have at most {} bytes", user::kServiceNameBytes);
+        return;
+    }
+    Result<void> result = services_.system_fault(task);
+    if (result.ok()) {
+        out_.println("fault: {} executed an illegal instruction", task);
+        return;
+    }
+    if (is_refusal(result.error(), ServiceStatus::NotPresent))
+        out_.println("fault: {} is not a supervised task (only drivers are)", task);
+    else report("fault", result.error(), "no system service");
+}
+
 void Shell::date(const CommandLine& line) {
     if (!expect_words(line, 1, "date", "date")) return;
     Result<u64> now = services_.clock_now();

@@ -18,6 +18,10 @@ bool is_busy(const Error& error) {
            error.detail == static_cast<u64>(user::ServiceStatus::Busy);
 }
 
+bool is_cancelled(const Error& error) {
+    return error.library == user::LibraryError::IpcFailed && error.detail == static_cast<u64>(IpcStatus::Cancelled);
+}
+
 constexpr user::Endpoint endpoint_in(ClientSlot slot) { return user::Endpoint(user::CPtr{user::slot_of(slot)}); }
 
 class MachineServices final : public ShellServices {
@@ -32,7 +36,9 @@ public:
             Result<u64> count = console_.read(out);
             // Busy: other tasks' reads fill the driver's slots for held requests. Theirs
             // end as input arrives, so the shell asks again rather than giving up.
-            if (count.ok() || !is_busy(count.error())) return count;
+            // Cancelled: the console driver was restarted under the read; its new instance
+            // takes the next one.
+            if (count.ok() || !(is_busy(count.error()) || is_cancelled(count.error()))) return count;
             user::yield();
         }
     }
@@ -50,6 +56,7 @@ public:
         return system_.capability(task, first_slot);
     }
     Result<void> system_halt() override { return system_.halt(); }
+    Result<void> system_fault(kstd::StringView task) override { return system_.fault(task); }
 
     user::ConsoleClient console() const { return console_; }
 

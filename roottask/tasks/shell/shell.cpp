@@ -11,7 +11,7 @@ using user::ServiceStatus;
 const Shell::Command Shell::kCommands[] = {
     {"help", &Shell::help}, {"echo", &Shell::echo},   {"ps", &Shell::ps},       {"irq", &Shell::irq},
     {"caps", &Shell::caps}, {"date", &Shell::date},   {"sleep", &Shell::sleep}, {"blk", &Shell::blk},
-    {"cat", &Shell::cat},   {"halt", &Shell::halt},
+    {"cat", &Shell::cat},   {"halt", &Shell::halt},   {"fault", &Shell::fault},
 };
 
 namespace {
@@ -33,6 +33,7 @@ constexpr HelpLine kHelp[] = {
     {"blk read <sector>", "hex dump of one sector"},
     {"blk write <sector> <text>", "write the text, zero-padded, to one sector"},
     {"cat", "copy input to output until Ctrl-D"},
+    {"fault <task>", "make a driver execute an illegal instruction"},
     {"halt", "power the machine off"},
 };
 constexpr usize kHelpUsageWidth = 27;

@@ -35,6 +35,7 @@ public:
     virtual Result<user::IrqEntry> system_irq(u64 index) = 0;
     virtual Result<user::CapEntry> system_capability(kstd::StringView task, u64 first_slot) = 0;
     virtual Result<void> system_halt() = 0;
+    virtual Result<void> system_fault(kstd::StringView task) = 0;
 
 protected:
     ~ShellServices() = default;
@@ -81,6 +82,7 @@ private:
     void blk_write(const CommandLine& line);
     void cat(const CommandLine& line);
     void halt(const CommandLine& line);
+    void fault(const CommandLine& line);
 
     // Argument checks: each prints what is wrong (prefixed with `command`) and returns false.
     bool expect_words(const CommandLine& line, usize count, kstd::StringView command, kstd::StringView usage);

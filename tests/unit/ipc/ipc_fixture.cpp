@@ -43,6 +43,19 @@ IpcKernel::IpcKernel() {
             thread.registers.set_syscall_number(static_cast<u64>(Syscall::Recv));
         ++g_ipc->restart_counts[&thread];
     };
+    // The fault hooks as the kernel's behave for the IPC core: an answered fault runs
+    // again, an abandoned one is suspended.
+    access.answer_fault = [](Tcb& faulter, Tcb&, MessageInfo info) {
+        g_ipc->fault_answers[&faulter].push_back(info);
+        faulter.fault = PendingFault{};
+        thread_control().resume(faulter);
+    };
+    access.abandon_fault = [](Tcb& faulter, IpcStatus why) {
+        g_ipc->abandoned_faults[&faulter].push_back(why);
+        faulter.fault = PendingFault{};
+        thread_control().suspend(faulter);
+        faulter.state = ThreadState::Suspended;
+    };
     install_ipc_finalisers();
 }
 

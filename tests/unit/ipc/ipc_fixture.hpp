@@ -96,6 +96,10 @@ public:
     std::map<Tcb*, std::vector<StatusRecord>> statuses;
     std::map<Tcb*, u64> restart_counts;
     std::vector<std::pair<Tcb*, CapabilityFault>> faults;
+    // What the fault hooks were told (the kernel's own are in kernel/sched/faults.cpp):
+    // the answers to faults (the replier's info word) and the abandoned faults (why).
+    std::map<Tcb*, std::vector<MessageInfo>> fault_answers;
+    std::map<Tcb*, std::vector<IpcStatus>> abandoned_faults;
 
 private:
     ReplyObject* reply_in(u64 reply_slot);

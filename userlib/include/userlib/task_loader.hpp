@@ -24,6 +24,12 @@ struct StarterResources {
     OwnCaps own;
     ObjectAllocator& objects;
     VirtualRegionAllocator& own_addresses;
+    // Where page tables of the starter's own VSpace (for its temporary mappings) come
+    // from; null: `objects`. A starter that revokes a task's objects as a unit gives the
+    // task an allocator of its own and keeps its own tables out of it.
+    ObjectAllocator* own_tables = nullptr;
+
+    ObjectAllocator& tables_for_own_space() { return own_tables != nullptr ? *own_tables : objects; }
 };
 
 // A capability copied into the new task, at TaskSlot::FirstGiven + its index in the list.
@@ -53,6 +59,9 @@ struct TaskSpec {
     u64 stack_pages = kTaskDefaultStackPages;
     u64 argument = 0;           // TaskInfo.argument
     kstd::Span<const MappedFrame> mappings;
+    // The fault handler (TCB.Configure): an Endpoint capability in the starter's CSpace
+    // with write and grant-reply; 0 for none.
+    CPtr fault_endpoint;
 };
 
 // The starter's capabilities to what it made (kept so it can stop or inspect the task).

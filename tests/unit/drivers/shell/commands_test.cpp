@@ -51,9 +51,9 @@ TEST_CASE("shell: help has one line per command", "[shell]") {
     FakeServices services;
     std::string text = run_command(services, "help");
     for (const char* command : {"help", "echo <text>", "ps", "irq", "caps <task>", "date", "sleep <seconds>",
-                                "blk info", "blk read <sector>", "blk write <sector> <text>", "cat", "halt"})
+                                "blk info", "blk read <sector>", "blk write <sector> <text>", "cat", "fault <task>", "halt"})
         CHECK(("\n" + text).find(std::string("\n") + command + " ") != std::string::npos);
-    CHECK(std::count(text.begin(), text.end(), '\n') == 12);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 13);
     CHECK(run_command(services, "help me") == "help: unexpected argument me\nusage: help\n");
 }
 
@@ -229,4 +229,15 @@ TEST_CASE("shell: blk without an operation", "[shell]") {
     const char* usage = "usage: blk info | blk read <sector> | blk write <sector> <text>\n";
     CHECK(run_command(services, "blk") == std::string("blk: missing operation\n") + usage);
     CHECK(run_command(services, "blk erase 1") == std::string("blk: unknown operation erase\n") + usage);
+}
+
+TEST_CASE("shell: fault asks the system service to make a driver fault", "[shell]") {
+    FakeServices services;
+    CHECK(run_command(services, "fault uart") == "fault: uart executed an illegal instruction\n");
+    CHECK(services.faulted == std::vector<std::string>{"uart"});
+    CHECK(run_command(services, "fault shell") == "fault: shell is not a supervised task (only drivers are)\n");
+    CHECK(run_command(services, "fault") == "fault: missing argument\nusage: fault <task>\n");
+    CHECK(services.faulted.size() == 1);
+    services.system_present = false;
+    CHECK(run_command(services, "fault rtc") == "fault: no system service\n");
 }

@@ -65,6 +65,7 @@ public:
     std::vector<tessera::user::IrqEntry> irqs;
     std::map<std::string, std::vector<tessera::user::CapEntry>> caps; // by task, sorted by slot
     int halts = 0;
+    std::vector<std::string> faulted;
 
     void write_text(kstd::StringView text) override {
         writes.emplace_back(text.data(), text.size());
@@ -133,6 +134,13 @@ public:
         for (const auto& entry : found->second)
             if (entry.slot >= first_slot) return entry;
         return kstd::fail(refused(ServiceStatus::OutOfRange));
+    }
+    Result<void> system_fault(kstd::StringView task) override {
+        if (!system_present) return kstd::fail(absent_service());
+        std::string name(task.data(), task.size());
+        if (name != "uart" && name != "rtc") return kstd::fail(refused(ServiceStatus::NotPresent));
+        faulted.push_back(name);
+        return {};
     }
     Result<void> system_halt() override {
         if (!system_present) return kstd::fail(absent_service());

@@ -14,11 +14,14 @@
 //                object's address, w5 the object's size in bits. OutOfRange when no
 //                occupied slot follows; NotPresent for an unknown task.
 //   Halt:        powers the machine off through SBI; no answer comes.
+//   Fault:       w0..w3 a task's name: its thread executes an illegal instruction, which
+//                its supervisor (the root task) answers by restarting it. Only the
+//                supervised tasks (the drivers) take it; NotPresent for any other name.
 #include <userlib/services/service_message.hpp>
 
 namespace tessera::user {
 
-enum class SystemRequest : u64 { ListThreads = 1, ListIrqs = 2, ListCaps = 3, Halt = 4 };
+enum class SystemRequest : u64 { ListThreads = 1, ListIrqs = 2, ListCaps = 3, Halt = 4, Fault = 5 };
 
 inline constexpr u64 kServiceNameBytes = 32;
 inline constexpr u64 kServiceNameWords = kServiceNameBytes / 8;
@@ -62,6 +65,7 @@ public:
     Result<IrqEntry> irq(u64 index) const;
     Result<CapEntry> capability(kstd::StringView task, u64 first_slot) const;
     Result<void> halt() const;
+    Result<void> fault(kstd::StringView task) const;
 
 private:
     Endpoint endpoint_;

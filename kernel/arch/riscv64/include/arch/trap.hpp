@@ -2,6 +2,10 @@
 // riscv64 trap handling shared between trap.cpp and the architecture's self-tests.
 #include <kstd/types.hpp>
 
+namespace tessera {
+struct UserException;
+}
+
 namespace arch {
 
 // A kernel breakpoint at exactly this address is stepped over instead of panicking; the
@@ -11,8 +15,12 @@ u64 kernel_breakpoints_taken();
 
 const char* exception_name(u64 cause);
 
-// Sends an interrupt trap to the kernel's dispatcher through the cause table.
+// A user thread's exception as the kernel's fault path sees it: a page fault and its
+// access, or another exception and its kind (abi/faults.hpp).
 struct TrapFrame;
+tessera::UserException classify_user_exception(const TrapFrame& frame);
+
+// Sends an interrupt trap to the kernel's dispatcher through the cause table.
 void dispatch_interrupt(const TrapFrame& frame);
 
 } // namespace arch

@@ -27,6 +27,11 @@ struct TrapFrame {
     void set_syscall_number(u64 number) { x[17] = number; }
     // Makes the thread execute its `ecall` again (the trap path had stepped past it).
     void restart_syscall() { sepc -= 4; }
+    // What a fault handler's answer may change (abi/faults.hpp).
+    void set_program_counter(u64 pc) { sepc = pc; }
+    void set_stack_pointer(u64 sp) { x[2] = sp; }
+    static constexpr unsigned kArgumentRegisters = 8; // a0..a7
+    void set_argument(unsigned index, u64 value) { x[10 + index] = value; }
 };
 
 static_assert(__builtin_offsetof(TrapFrame, x) == FRAME_REG(0));
