@@ -6,6 +6,7 @@
 #include <userlib/print.hpp>
 #include <userlib/start.hpp>
 
+#include "bench/benchmarks.hpp"
 #include "boot_tasks.hpp"
 #include "drivers.hpp"
 #include "root_environment.hpp"
@@ -58,6 +59,7 @@ int task_main(const user::TaskStart& start) {
     const user::OwnCaps own = RootEnvironment::own_caps();
     (void)registry.add_task("roottask", own.cnode, 64, u64{1} << info.value().raw().root_cnode_radix, own.tcb);
 
+    if (user::has_boot_option(bootargs, "bench")) return run_benchmarks(root);
     // The tests drive the console UART themselves, so they run without the drivers.
     bool testing = user::has_boot_option(bootargs, "roottask-tests");
     ServiceDirectory services;

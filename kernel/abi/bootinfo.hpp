@@ -60,6 +60,7 @@ struct BootInfo {
     u64 stack_top;              // initial stack pointer of the root task
     u64 untyped_count;
     UntypedDescriptor untyped_list[kMaxBootUntypeds];
+    u64 kernel_entry_cycle;     // the cycle counter at the kernel's first instruction
 };
 
 static_assert(__builtin_offsetof(BootInfo, untyped_list) == 176);

@@ -36,6 +36,10 @@ void debug_write(kstd::StringView text);
 // Ends the machine through the firmware. `failure` becomes QEMU's exit status.
 [[noreturn]] void power_off(bool failure);
 
+// The cycle counter when the kernel's first instruction ran (BootInfo passes it on, for
+// the boot-time benchmark; under QEMU -icount the counter counts instructions).
+u64 kernel_entry_cycle();
+
 void enable_interrupts();
 void disable_interrupts();
 void wait_for_interrupt();

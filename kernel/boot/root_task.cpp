@@ -287,6 +287,7 @@ kstd::Result<void, RootTaskError> build_root_task(BootState& state) {
     info.boot_image = kRootBootImageAddress + (initrd.base - boot_image_first_page);
     info.boot_image_size = initrd.size();
     info.stack_top = kRootStackTop;
+    info.kernel_entry_cycle = arch::kernel_entry_cycle();
 
     start_root_thread(builder, tcb_address, image.entry);
     kprintln("root task: entry {}, {} image pages, {} untyped ({} device), slots {}..{} free", kstd::Hex{image.entry},

@@ -14,7 +14,7 @@ extern u8 __kernel_end[];
 using Constructor = void (*)();
 extern Constructor __init_array_start[];
 extern Constructor __init_array_end[];
-[[noreturn]] void riscv_boot_main(u64 hart_id, u64 device_tree_physical);
+[[noreturn]] void riscv_boot_main(u64 hart_id, u64 device_tree_physical, u64 entry_cycle);
 void riscv_capture_registers(arch::TrapFrame* frame);
 }
 
@@ -30,6 +30,9 @@ void debug_write(kstd::StringView text) {
 }
 
 void power_off(bool failure) { sbi::system_reset(failure); }
+
+u64 kernel_entry_cycle_value = 0;
+u64 kernel_entry_cycle() { return kernel_entry_cycle_value; }
 
 void enable_interrupts() { set_csr_bits<Csr::sstatus>(sstatus::SIE); }
 void disable_interrupts() { clear_csr_bits<Csr::sstatus>(sstatus::SIE); }
@@ -60,7 +63,8 @@ void init_boot_cpu(tessera::Cpu& cpu, u64 hardware_id) {
 
 } // namespace arch
 
-void riscv_boot_main(u64 hart_id, u64 device_tree_physical) {
+void riscv_boot_main(u64 hart_id, u64 device_tree_physical, u64 entry_cycle) {
+    arch::kernel_entry_cycle_value = entry_cycle;
     // Constructors first: one of them could initialise the per-CPU records themselves.
     for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor) (*constructor)();
     tessera::Cpu& boot_cpu = tessera::cpus[0];
