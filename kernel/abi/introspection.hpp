@@ -60,7 +60,7 @@ enum class ThreadStatus : u64 {
     Inactive = 0,              // made or suspended with TCB.Suspend
     Running = 1,               // runnable
     Restart = 2,               // runnable, restarting a preempted system call
-    Suspended = 3,             // stopped after a fault nobody handled
+    Suspended = 3,             // stopped by the kernel: a fault nobody handled, or the thread ended
     BlockedOnSend = 4,
     BlockedOnReceive = 5,
     BlockedOnNotification = 6,
