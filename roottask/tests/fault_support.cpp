@@ -221,4 +221,16 @@ user::Result<user::Tcb> start_handler(TestContext& t, kstd::StringView name, Han
     return thread;
 }
 
+CopiedCall g_copied_call;
+
+void call_copied_function(u64 target) {
+    auto function = reinterpret_cast<u64 (*)(u64)>(target);
+    g_copied_call.result = function(kCopiedFunctionArgument);
+    g_copied_call.done = true;
+}
+
+void copy_function_to(volatile u32* code) {
+    for (usize i = 0; i < sizeof(kCopiedFunction) / sizeof(kCopiedFunction[0]); ++i) code[i] = kCopiedFunction[i];
+}
+
 } // namespace tessera::roottask::fault_tests

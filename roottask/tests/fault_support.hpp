@@ -132,6 +132,24 @@ template <typename... Threads> void stop(TestContext& t, Threads... threads) {
     stop_threads(t, kstd::Span<const user::Tcb>(list, sizeof...(threads)));
 }
 
+// A function the page-fault tests copy into a page at run time and call there, hand-
+// assembled so that it runs anywhere: `addi a0, a0, 42; ret`.
+inline constexpr u32 kCopiedFunction[] = {0x02a50513, 0x00008067};
+inline constexpr u64 kCopiedFunctionAdds = 42;
+inline constexpr u64 kCopiedFunctionArgument = 7;
+
+// What call_copied_function saw: the result, and whether the call returned at all.
+struct CopiedCall {
+    volatile u64 result;
+    volatile bool done;
+};
+extern CopiedCall g_copied_call;
+
+// A thread body: calls the function at `target` with kCopiedFunctionArgument.
+void call_copied_function(u64 target);
+// Writes kCopiedFunction at `code`.
+void copy_function_to(volatile u32* code);
+
 // A handler thread: receives faults on `channel`, records each, lets `decide` work out the
 // answer (it may do anything a handler does, even fault), answers, and ends after
 // `rounds` faults. Between rounds it answers and receives with one ReplyRecv, as a server

@@ -15,38 +15,20 @@ namespace {
 constexpr u64 kBadge = 0xf103;
 // The target is inside the page: the message must name the instruction, not the page.
 constexpr u64 kOffset = 0x40;
-constexpr u64 kArgument = 7;
-// The function the handler supplies, hand-assembled so that it can be copied anywhere:
-//   addi a0, a0, 42
-//   ret             (jalr x0, 0(ra))
-constexpr u32 kFunction[] = {0x02a50513, 0x00008067};
-constexpr u64 kFunctionAdds = 42;
-
-struct ExecOutcome {
-    volatile u64 result;
-    volatile bool done;
-};
-ExecOutcome g_exec;
-
-void call_address(u64 target) {
-    auto function = reinterpret_cast<u64 (*)(u64)>(target);
-    g_exec.result = function(kArgument);
-    g_exec.done = true;
-}
 
 } // namespace
 
 ROOTTASK_TEST(FLT0103, "an instruction page fault arrives as a VM fault (target, execute, pc = target, cause); code mapped there then runs") {
-    g_exec.result = 0;
-    g_exec.done = false;
+    g_copied_call.result = 0;
+    g_copied_call.done = false;
     FaultChannel channel = REQUIRE_OK(t, make_fault_channel(t, kBadge));
     const u64 page = REQUIRE_OK(t, t.root().addresses.reserve(1));
     const u64 target = page + kOffset;
     user::Tcb jumper =
-        REQUIRE_OK(t, make_handled_thread(t, "fault-h-exec", call_address, target, kRoot + 1, channel.handler_cap));
+        REQUIRE_OK(t, make_handled_thread(t, "fault-h-exec", call_copied_function, target, kRoot + 1, channel.handler_cap));
     REQUIRE_OK(t, jumper.resume());
 
-    t.expect(!g_exec.done, "the call returned with nothing mapped at its target");
+    t.expect(!g_copied_call.done, "the call returned with nothing mapped at its target");
     expect_fault(t, "the fault", take_fault(channel),
                  vm_fault(kBadge, target, VmAccess::Execute, target, kCauseFetchPageFault));
     expect_pc(t, "with its fault received", jumper, target);
@@ -56,16 +38,16 @@ ROOTTASK_TEST(FLT0103, "an instruction page fault arrives as a VM fault (target,
     user::Frame frame;
     const u64 writable = REQUIRE_OK(t, t.new_mapped_page(&frame));
     auto* code = reinterpret_cast<volatile u32*>(writable + kOffset);
-    for (usize i = 0; i < sizeof(kFunction) / sizeof(kFunction[0]); ++i) code[i] = kFunction[i];
+    copy_function_to(code);
     asm volatile("fence.i" ::: "memory"); // the fetch must see the bytes just written
     user::Frame executable(REQUIRE_OK(t, roottask::maptest::copy_cap(t, frame.cap())));
     REQUIRE_OK(t, user::map_frame(t.root().objects, t.own_vspace(), executable, page, VmRights::kReadExecute));
 
     IpcStatus answered = answer(channel, user::FaultAnswer());
     t.expect(answered == IpcStatus::Ok, "the handler's Reply: {}", answered);
-    t.expect(g_exec.done, "answered, the thread did not go on");
-    t.expect(g_exec.result == kArgument + kFunctionAdds, "the mapped function returned {}, expected {}",
-             g_exec.result, kArgument + kFunctionAdds);
+    t.expect(g_copied_call.done, "answered, the thread did not go on");
+    t.expect(g_copied_call.result == kCopiedFunctionArgument + kCopiedFunctionAdds, "the mapped function returned {}, expected {}",
+             g_copied_call.result, kCopiedFunctionArgument + kCopiedFunctionAdds);
     t.expect(take_fault(channel).status == IpcStatus::NothingPending, "a second fault arrived");
     stop(t, jumper);
 }

@@ -13,50 +13,33 @@ namespace {
 
 constexpr u64 kBadge = 0xf105;
 constexpr u64 kOffset = 0x80;
-constexpr u64 kArgument = 0x100;
-//   addi a0, a0, 42
-//   ret
-constexpr u32 kFunction[] = {0x02a50513, 0x00008067};
-constexpr u64 kFunctionAdds = 42;
-
-struct ExecOutcome {
-    volatile u64 result;
-    volatile bool done;
-};
-ExecOutcome g_exec;
-
-void call_address(u64 target) {
-    auto function = reinterpret_cast<u64 (*)(u64)>(target);
-    g_exec.result = function(kArgument);
-    g_exec.done = true;
-}
 
 } // namespace
 
 ROOTTASK_TEST(FLT0105, "a jump into a present but non-executable page arrives as a VM fault (execute); remapped read-execute, the code runs") {
-    g_exec.result = 0;
-    g_exec.done = false;
+    g_copied_call.result = 0;
+    g_copied_call.done = false;
     FaultChannel channel = REQUIRE_OK(t, make_fault_channel(t, kBadge));
     user::Frame frame;
     const u64 page = REQUIRE_OK(t, t.new_mapped_page(&frame)); // read-write
     auto* code = reinterpret_cast<volatile u32*>(page + kOffset);
-    for (usize i = 0; i < sizeof(kFunction) / sizeof(kFunction[0]); ++i) code[i] = kFunction[i];
+    copy_function_to(code);
     asm volatile("fence.i" ::: "memory");
     const u64 target = page + kOffset;
     user::Tcb jumper =
-        REQUIRE_OK(t, make_handled_thread(t, "fault-h-nx", call_address, target, kRoot + 1, channel.handler_cap));
+        REQUIRE_OK(t, make_handled_thread(t, "fault-h-nx", call_copied_function, target, kRoot + 1, channel.handler_cap));
     REQUIRE_OK(t, jumper.resume());
 
-    t.expect(!g_exec.done, "code ran from a page mapped without execute");
+    t.expect(!g_copied_call.done, "code ran from a page mapped without execute");
     expect_fault(t, "the fault", take_fault(channel),
                  vm_fault(kBadge, target, VmAccess::Execute, target, kCauseFetchPageFault));
 
     REQUIRE_OK(t, frame.remap(VmRights::kReadExecute));
     IpcStatus answered = answer(channel, user::FaultAnswer());
     t.expect(answered == IpcStatus::Ok, "the handler's Reply: {}", answered);
-    t.expect(g_exec.done, "answered, the thread did not go on");
-    t.expect(g_exec.result == kArgument + kFunctionAdds, "the function returned {}, expected {}", g_exec.result,
-             kArgument + kFunctionAdds);
+    t.expect(g_copied_call.done, "answered, the thread did not go on");
+    t.expect(g_copied_call.result == kCopiedFunctionArgument + kCopiedFunctionAdds, "the function returned {}, expected {}", g_copied_call.result,
+             kCopiedFunctionArgument + kCopiedFunctionAdds);
     t.expect(take_fault(channel).status == IpcStatus::NothingPending, "a second fault arrived");
     stop(t, jumper);
 }
