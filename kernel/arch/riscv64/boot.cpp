@@ -72,8 +72,12 @@ void riscv_boot_main(u64 hart_id, u64 device_tree_physical, u64 entry_cycle) {
     arch::init_boot_cpu(boot_cpu, hart_id);
     // The kernel runs without floating point: any FP instruction traps and is reported.
     arch::clear_csr_bits<arch::Csr::sstatus>(arch::sstatus::FS_MASK | arch::sstatus::SUM);
-    // User code may read the time (rdtime), not the cycle or instruction counters.
-    arch::write_csr<arch::Csr::scounteren>(2);
+    // User code may read the cycle, time and instruction counters (CY, TM, IR): under
+    // QEMU's -icount the cycle counter counts retired instructions, which is how `make
+    // bench` measures the kernel's paths from user mode (docs/performance.md). On hardware
+    // they are a finer clock than `time`, which matters for timing side channels; if that
+    // ever outweighs measuring, this is the one line to change back to TM alone.
+    arch::write_csr<arch::Csr::scounteren>(0b111);
 
     // boot_entry.S mapped two gigapages of the direct map from the one holding the blob.
     tessera::BootHandoff handoff{};
