@@ -56,7 +56,7 @@ void apply_fault_reply(Tcb& faulter, const FaultReply& reply) {
 }
 
 void answer_fault(Tcb& faulter, Tcb& replier, MessageInfo info) {
-    u64 words[MessageInfo::kMaxMessageLength] = {};
+    u64 words[MessageInfo::kMaxMessageLength]; // only the first `count` are read
     u64 count = answer_words(replier, info, words);
     FaultReply reply = decode_fault_reply(MessageInfo{info.label, count, 0, 0}, kstd::Span<const u64>(words, count));
     u64 label = faulter.fault.label;
