@@ -233,4 +233,35 @@ void copy_function_to(volatile u32* code) {
     for (usize i = 0; i < sizeof(kCopiedFunction) / sizeof(kCopiedFunction[0]); ++i) code[i] = kCopiedFunction[i];
 }
 
+[[gnu::noinline]] void make_system_call(const u64 (&arguments)[kSyscallArgumentWords], SyscallRun& run) {
+    register u64 a0 asm("a0") = arguments[0];
+    register u64 a1 asm("a1") = arguments[1];
+    register u64 a2 asm("a2") = arguments[2];
+    register u64 a3 asm("a3") = arguments[3];
+    register u64 a4 asm("a4") = arguments[4];
+    register u64 a5 asm("a5") = arguments[5];
+    register u64 a6 asm("a6") = arguments[6];
+    register u64 a7 asm("a7") = arguments[7];
+    // sp and ra as they are at the ecall, in registers no other operand can take.
+    register u64 sp asm("t0");
+    register u64 ra asm("t1");
+    asm volatile(".option push\n"
+                 ".option norvc\n"
+                 "  mv %[sp], sp\n"
+                 "  mv %[ra], ra\n"
+                 ".globl flt_h_unknown_ecall\n"
+                 "flt_h_unknown_ecall:\n"
+                 "  ecall\n"
+                 ".option pop\n"
+                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7), [sp] "=&r"(sp),
+                   [ra] "=&r"(ra)
+                 :
+                 : "memory");
+    const u64 after[kSyscallArgumentWords] = {a0, a1, a2, a3, a4, a5, a6, a7};
+    for (u64 i = 0; i < kSyscallArgumentWords; ++i) run.after[i] = after[i];
+    run.sp = sp;
+    run.ra = ra;
+    run.done = true;
+}
+
 } // namespace tessera::roottask::fault_tests

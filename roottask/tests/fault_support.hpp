@@ -11,6 +11,10 @@
 
 #include "ipc_support.hpp"
 
+extern "C" {
+extern const char flt_h_unknown_ecall[];
+}
+
 namespace tessera::roottask::fault_tests {
 
 using ipc_tests::as_received;
@@ -149,6 +153,19 @@ extern CopiedCall g_copied_call;
 void call_copied_function(u64 target);
 // Writes kCopiedFunction at `code`.
 void copy_function_to(volatile u32* code);
+
+// What a thread saw of an unknown system call it made: a0..a7 once the ecall "returned"
+// (the handler's answer), and sp and ra as they were at the ecall.
+struct SyscallRun {
+    volatile u64 after[kSyscallArgumentWords];
+    volatile u64 sp;
+    volatile u64 ra;
+    volatile bool done;
+};
+
+// Makes a system call with `arguments` in a0..a7 (a7 the number) at the ecall labelled
+// flt_h_unknown_ecall, and records what it saw in `run`.
+void make_system_call(const u64 (&arguments)[kSyscallArgumentWords], SyscallRun& run);
 
 // A handler thread: receives faults on `channel`, records each, lets `decide` work out the
 // answer (it may do anything a handler does, even fault), answers, and ends after

@@ -12,7 +12,6 @@ using namespace tessera;
 using namespace tessera::roottask::fault_tests;
 
 extern "C" {
-extern const char flt_h_outer_ecall[];
 extern const char flt_h_inner_load[];
 }
 
@@ -33,42 +32,11 @@ EventLog g_events;
 HandlerThread g_inner;
 u64 g_table; // the table page's address, unmapped until the root task maps it
 
-struct OuterOutcome {
-    volatile u64 a0;
-    volatile u64 sp;
-    volatile u64 ra;
-    volatile bool done;
-};
-OuterOutcome g_outer;
+SyscallRun g_outer;
 
-[[gnu::noinline]] void outer_thread(u64) {
+void outer_thread(u64) {
     g_events.add('a');
-    register u64 a0 asm("a0") = kRegisters[0];
-    register u64 a1 asm("a1") = kRegisters[1];
-    register u64 a2 asm("a2") = kRegisters[2];
-    register u64 a3 asm("a3") = kRegisters[3];
-    register u64 a4 asm("a4") = kRegisters[4];
-    register u64 a5 asm("a5") = kRegisters[5];
-    register u64 a6 asm("a6") = kRegisters[6];
-    register u64 a7 asm("a7") = kRegisters[7];
-    register u64 sp asm("t0");
-    register u64 ra asm("t1");
-    asm volatile(".option push\n"
-                 ".option norvc\n"
-                 "  mv %[sp], sp\n"
-                 "  mv %[ra], ra\n"
-                 ".globl flt_h_outer_ecall\n"
-                 "flt_h_outer_ecall:\n"
-                 "  ecall\n"
-                 ".option pop\n"
-                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7), [sp] "=&r"(sp),
-                   [ra] "=&r"(ra)
-                 :
-                 : "memory");
-    g_outer.a0 = a0;
-    g_outer.sp = sp;
-    g_outer.ra = ra;
-    g_outer.done = true;
+    make_system_call(kRegisters, g_outer);
     g_events.add('A');
 }
 
@@ -101,7 +69,7 @@ user::FaultAnswer emulate(const FaultRecord& fault) {
 
 ROOTTASK_TEST(FLT0113, "nested faults: a handler that faults is handled by its own handler, then answers the first fault") {
     g_events.clear();
-    g_outer.a0 = 0;
+    g_outer.after[0] = 0;
     g_outer.done = false;
     FaultChannel root_channel = REQUIRE_OK(t, make_fault_channel(t, kInnerBadge));
     g_inner = HandlerThread{};
@@ -124,7 +92,7 @@ ROOTTASK_TEST(FLT0113, "nested faults: a handler that faults is handled by its o
     expect_state(t, "its handler", inner, ThreadStatus::BlockedOnSend);
     arch::UserContext outer_registers = REQUIRE_OK(t, outer.read_registers());
     expect_fault(t, "the outer fault, as its handler received it", g_inner.records[0],
-                 unknown_syscall(kOuterBadge, reinterpret_cast<u64>(flt_h_outer_ecall), outer_registers.reg(2),
+                 unknown_syscall(kOuterBadge, reinterpret_cast<u64>(flt_h_unknown_ecall), outer_registers.reg(2),
                                  outer_registers.reg(1), kRegisters));
     g_events.add('r');
     expect_fault(t, "the handler's own fault", take_fault(root_channel),
@@ -142,7 +110,7 @@ ROOTTASK_TEST(FLT0113, "nested faults: a handler that faults is handled by its o
     t.expect(g_inner.handled == 1 && g_inner.answered[0] == IpcStatus::Ok, "the handler answered {} faults ({})",
              g_inner.handled, g_inner.answered[0]);
     t.expect(g_outer.done, "the outer thread did not continue after its ecall");
-    t.expect(g_outer.a0 == kArgument + kTableValue, "the outer thread's a0 is {}, expected {}", g_outer.a0,
+    t.expect(g_outer.after[0] == kArgument + kTableValue, "the outer thread's a0 is {}, expected {}", g_outer.after[0],
              kArgument + kTableValue);
     t.expect(g_outer.sp == outer_registers.reg(2) && g_outer.ra == outer_registers.reg(1),
              "the outer thread's sp and ra were {} {}, the kernel had {} {}", kstd::Hex{g_outer.sp},

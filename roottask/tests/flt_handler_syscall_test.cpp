@@ -7,10 +7,6 @@
 using namespace tessera;
 using namespace tessera::roottask::fault_tests;
 
-extern "C" {
-extern const char flt_h_syscall_ecall[];
-}
-
 namespace {
 
 constexpr u64 kBadge = 0xf109;
@@ -19,44 +15,9 @@ constexpr u64 kArguments[kSyscallArgumentWords] = {0xa0a0, 0xa1a1, 0xa2a2, 0xa3a
 constexpr u64 kResult0 = 0x600d'0000'0000'0109;
 constexpr u64 kResult1 = 0x5ca1'ab1e;
 
-struct SyscallOutcome {
-    volatile u64 after[kSyscallArgumentWords]; // a0..a7 once the ecall "returned"
-    volatile u64 sp;
-    volatile u64 ra;
-    volatile bool done;
-};
-SyscallOutcome g_syscall;
+SyscallRun g_syscall;
 
-[[gnu::noinline]] void unknown_syscall_thread(u64) {
-    register u64 a0 asm("a0") = kArguments[0];
-    register u64 a1 asm("a1") = kArguments[1];
-    register u64 a2 asm("a2") = kArguments[2];
-    register u64 a3 asm("a3") = kArguments[3];
-    register u64 a4 asm("a4") = kArguments[4];
-    register u64 a5 asm("a5") = kArguments[5];
-    register u64 a6 asm("a6") = kArguments[6];
-    register u64 a7 asm("a7") = kArguments[7];
-    // sp and ra as they are at the ecall, in registers no other operand can take.
-    register u64 sp asm("t0");
-    register u64 ra asm("t1");
-    asm volatile(".option push\n"
-                 ".option norvc\n"
-                 "  mv %[sp], sp\n"
-                 "  mv %[ra], ra\n"
-                 ".globl flt_h_syscall_ecall\n"
-                 "flt_h_syscall_ecall:\n"
-                 "  ecall\n"
-                 ".option pop\n"
-                 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7), [sp] "=&r"(sp),
-                   [ra] "=&r"(ra)
-                 :
-                 : "memory");
-    const u64 after[kSyscallArgumentWords] = {a0, a1, a2, a3, a4, a5, a6, a7};
-    for (u64 i = 0; i < kSyscallArgumentWords; ++i) g_syscall.after[i] = after[i];
-    g_syscall.sp = sp;
-    g_syscall.ra = ra;
-    g_syscall.done = true;
-}
+void unknown_syscall_thread(u64) { make_system_call(kArguments, g_syscall); }
 
 } // namespace
 
@@ -69,7 +30,7 @@ ROOTTASK_TEST(FLT0109, "an unknown system call arrives with pc, sp, ra, a0..a7 a
     REQUIRE_OK(t, thread.resume());
     t.expect(!g_syscall.done, "the unknown system call returned unanswered");
 
-    const u64 ecall = reinterpret_cast<u64>(flt_h_syscall_ecall);
+    const u64 ecall = reinterpret_cast<u64>(flt_h_unknown_ecall);
     arch::UserContext registers = REQUIRE_OK(t, thread.read_registers());
     expect_fault(t, "the fault", take_fault(channel),
                  unknown_syscall(kBadge, ecall, registers.reg(2), registers.reg(1), kArguments));
