@@ -58,6 +58,8 @@ user::Result<void> Supervisor::make_lasting_objects(Driver& driver, usize index)
     TRY(own_cnode().mint(user::SlotPath::at(driver.fault_endpoint), own_cnode(), user::SlotPath::at(services_.system),
                          kCallOnly, kFaultBadgeBit | index));
     driver.arena = TRY(objects.allocate_untyped(kArenaBits));
+    user::CPtr first = TRY(root_.slots.allocate_run(kInstanceSlots));
+    driver.instance_slots = SlotRange{first.value, first.value + kInstanceSlots};
     return {};
 }
 
@@ -66,7 +68,9 @@ user::Result<void> Supervisor::launch(Driver& driver) {
     const DriverKind& kind = *driver.kind;
     auto elf = cpio_find(root_.boot_info.boot_image(), kind.task);
     if (!elf) return kstd::fail(user::Error::of(user::LibraryError::NotFound));
-    user::ObjectAllocator arena(own_cnode(), root_.slots);
+    // Both fresh for every instance: the revoked arena left its slots empty.
+    user::SlotAllocator slots(driver.instance_slots);
+    user::ObjectAllocator arena(own_cnode(), slots);
     // An Untyped is naturally aligned, so offsets in it align as physical addresses do.
     TRY(arena.add_untyped(driver.arena, 0, kArenaBits, false));
     user::CPtr replies = TRY(arena.allocate_run(ObjectType::Reply, 0, user::kDriverReplyObjects));

@@ -42,6 +42,11 @@ class Supervisor {
 public:
     static constexpr usize kMaxDrivers = 8;
     static constexpr unsigned kArenaBits = 19; // 512 KiB per driver instance
+    // The root task's slots that name one instance's objects (its image and stack pages,
+    // page tables, TCB, CNode, Reply objects, DMA pages, the mapping copies): a range of
+    // its own per driver, empty again once the arena is revoked, so restarts take no
+    // slots from anyone.
+    static constexpr u64 kInstanceSlots = 256;
 
     Supervisor(RootEnvironment& root, TaskRegistry& registry, const ServiceDirectory& services)
         : root_(root), registry_(registry), services_(services) {}
@@ -67,6 +72,7 @@ private:
         user::CPtr console;        // a client copy of the console endpoint (none for the UART)
         user::CPtr fault_endpoint; // the system endpoint, badged kFaultBadgeBit | index
         user::CPtr arena;          // everything of one instance comes from here
+        SlotRange instance_slots;  // and its capabilities go here
         usize task = 0;            // in the registry
     };
 

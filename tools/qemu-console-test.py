@@ -308,6 +308,14 @@ def scenario_supervision(args, tap):
     check_output(tap, guest, "fault shell", r"not a supervised task", "only drivers are supervised")
     check_output(tap, guest, "fault uart", r"executed an illegal instruction", "a second fault uart is accepted")
     check_output(tap, guest, "ps", r"^uart\s+uart\s+200\s+\w+\s+2$", "ps shows two restarts of uart")
+    # Restarts must not use up the root task's resources (each instance's slots and memory
+    # are its driver's own, reused): far more restarts than one instance's worth of slots
+    # would allow if they leaked.
+    refused = [n for n in range(args.restarts) if guest.command("fault rtc") is None]
+    tap.point(not refused, f"{args.restarts} more restarts of rtc are accepted", [f"failed at {refused[:3]}"] if refused else [])
+    check_output(tap, guest, "ps", rf"^rtc\s+rtc\s+190\s+\w+\s+{args.restarts + 1}$",
+                 f"ps counts {args.restarts + 1} restarts of rtc")
+    check_output(tap, guest, "date", r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", "the clock still answers")
     del irq
     halt(tap, guest)
 
@@ -333,6 +341,7 @@ def main():
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random, printed)")
     parser.add_argument("--loopback-lines", type=int, default=1000)
     parser.add_argument("--modern-virtio", action="store_true", help="virtio-mmio version 2 instead of legacy")
+    parser.add_argument("--restarts", type=int, default=150, help="supervision: restarts of the RTC driver in a row")
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
     args = parser.parse_args()
     if args.seed is None:
