@@ -58,10 +58,9 @@ kstd::Optional<IpcMessage> ClockServer::sleep_until(u64 deadline) {
     if (deadline <= now) return time_answer(now);
     if (sleepers_.full()) return service_answer(ServiceStatus::Busy);
 
-    u32 reply = receiving_reply_;
+    u32 reply = held_.hold();
     bool inserted = sleepers_.insert(Sleeper{deadline, reply});
     KASSERT(inserted);
-    receiving_reply_ = first_unheld_reply();
     // A later deadline than the earliest changes nothing at the device.
     if (sleepers_.earliest().reply == reply) answer_due_and_set_alarm();
     return kstd::none;
@@ -75,8 +74,11 @@ void ClockServer::handle_alarm_interrupt() {
 void ClockServer::answer_due_and_set_alarm() {
     for (;;) {
         u64 now = rtc_.now();
-        while (!sleepers_.empty() && sleepers_.earliest().deadline <= now)
-            replies_.answer(sleepers_.take_earliest().reply, time_answer(now));
+        while (!sleepers_.empty() && sleepers_.earliest().deadline <= now) {
+            u32 reply = sleepers_.take_earliest().reply;
+            held_.release(reply);
+            replies_.answer(reply, time_answer(now));
+        }
         if (sleepers_.empty()) {
             rtc_.disarm_alarm();
             return;
@@ -87,14 +89,6 @@ void ClockServer::answer_due_and_set_alarm() {
         // device need not raise an alarm set in the past: then answer it here instead.
         if (rtc_.now() < next) return;
     }
-}
-
-u32 ClockServer::first_unheld_reply() const {
-    for (u32 reply = 0; reply < kReplyObjects; ++reply)
-        if (!sleepers_.holds_reply(reply)) return reply;
-    // kMaxSleepers < kReplyObjects leaves one over whenever a request can be received.
-    KASSERT(false);
-    return 0;
 }
 
 } // namespace tessera::rtc_goldfish

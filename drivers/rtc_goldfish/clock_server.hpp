@@ -10,15 +10,16 @@
 #include <kstd/bounded_vector.hpp>
 #include <kstd/optional.hpp>
 #include <userlib/services/clock.hpp>
+#include <userlib/services/held_replies.hpp>
 #include <userlib/services/layout.hpp>
 
 #include "goldfish_rtc.hpp"
 
 namespace tessera::rtc_goldfish {
 
-inline constexpr u32 kReplyObjects = user::kDriverReplyObjects;
+inline constexpr u32 kReplyObjects = user::HeldReplies::kCount;
 inline constexpr usize kMaxSleepers = user::kClockMaxSleepers;
-static_assert(kMaxSleepers < kReplyObjects, "one Reply object must stay free to receive with");
+static_assert(kMaxSleepers <= user::HeldReplies::kMaxHeld, "one Reply object must stay free to receive with");
 
 struct Sleeper {
     u64 deadline = 0;
@@ -43,20 +44,20 @@ private:
 };
 
 // How the server answers a caller it held: through the Reply object of that index.
-class HeldReplies {
+class AnswerSink {
 public:
     virtual void answer(u32 reply, const user::IpcMessage& answer) = 0;
 
 protected:
-    ~HeldReplies() = default;
+    ~AnswerSink() = default;
 };
 
 class ClockServer {
 public:
-    ClockServer(GoldfishRtc& rtc, HeldReplies& replies) : rtc_(rtc), replies_(replies) {}
+    ClockServer(GoldfishRtc& rtc, AnswerSink& replies) : rtc_(rtc), replies_(replies) {}
 
     // The Reply object to receive the next request with.
-    u32 receiving_reply() const { return receiving_reply_; }
+    u32 receiving_reply() const { return held_.receiving(); }
 
     // A request received with receiving_reply(). Returns the answer to give it now, or
     // none when the caller is held (receiving_reply() then names another object).
@@ -75,12 +76,11 @@ private:
     // disarms it). Loops while a deadline passes during the arming, so no caller waits
     // for an alarm the device may never raise.
     void answer_due_and_set_alarm();
-    u32 first_unheld_reply() const;
 
     GoldfishRtc& rtc_;
-    HeldReplies& replies_;
+    AnswerSink& replies_;
     SleeperQueue sleepers_;
-    u32 receiving_reply_ = 0;
+    user::HeldReplies held_; // the sleepers' Reply objects
 };
 
 // Prints a time as "2026-11-21 21:40:05 UTC".

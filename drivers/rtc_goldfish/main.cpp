@@ -34,7 +34,7 @@ private:
 
 ReplyObject reply_object(u32 index) { return ReplyObject(CPtr{slot_of(DriverSlot::FirstReply) + index}); }
 
-class KernelReplies final : public HeldReplies {
+class KernelReplies final : public AnswerSink {
 public:
     void answer(u32 reply, const IpcMessage& message) override {
         // A caller that went away meanwhile is no error (Reply then does nothing); a

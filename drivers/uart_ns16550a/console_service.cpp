@@ -40,9 +40,9 @@ kstd::Optional<IpcMessage> ConsoleService::handle_write(const IpcMessage& reques
         pump();
         return service_answer(ServiceStatus::Ok, 1, count);
     }
-    if (!can_hold()) return service_answer(ServiceStatus::Busy);
+    if (!replies_.can_hold()) return service_answer(ServiceStatus::Busy);
     HeldWrite& held = writes_[(first_write_ + held_writes_) % kMaxHeldRequests];
-    held.reply_object = hold_receiving_object();
+    held.reply_object = replies_.hold();
     held.length = static_cast<u32>(count);
     for (usize i = 0; i < count; ++i) held.bytes[i] = bytes[i];
     ++held_writes_;
@@ -63,8 +63,8 @@ kstd::Optional<IpcMessage> ConsoleService::handle_read(const IpcMessage& request
         pump();
         return read_answer(kstd::Bytes(bytes, count));
     }
-    if (held_reads_ == user::kConsoleMaxHeldReads || !can_hold()) return service_answer(ServiceStatus::Busy);
-    reads_[held_reads_++] = HeldRead{hold_receiving_object(), static_cast<u32>(wanted)};
+    if (held_reads_ == user::kConsoleMaxHeldReads || !replies_.can_hold()) return service_answer(ServiceStatus::Busy);
+    reads_[held_reads_++] = HeldRead{replies_.hold(), static_cast<u32>(wanted)};
     return kstd::none;
 }
 
@@ -84,7 +84,7 @@ bool ConsoleService::complete_held() {
         u32 length = held.length;
         first_write_ = (first_write_ + 1) % kMaxHeldRequests;
         --held_writes_;
-        reply_object_held_[reply_object] = false;
+        replies_.release(reply_object);
         sink_.answer(reply_object, service_answer(ServiceStatus::Ok, 1, length));
         changed = true;
     }
@@ -94,7 +94,7 @@ bool ConsoleService::complete_held() {
         --held_reads_;
         u8 bytes[kConsoleMaxTransfer];
         usize count = uart_.take_input(kstd::Span<u8>(bytes, read.wanted));
-        reply_object_held_[read.reply_object] = false;
+        replies_.release(read.reply_object);
         sink_.answer(read.reply_object, read_answer(kstd::Bytes(bytes, count)));
         changed = true;
     }
@@ -105,20 +105,6 @@ IpcMessage ConsoleService::read_answer(kstd::Bytes bytes) {
     IpcMessage answer = service_answer(ServiceStatus::Ok, 1 + user::words_for_bytes(bytes.size()), bytes.size());
     MessageWords(answer, buffer_).put_bytes(1, bytes);
     return answer;
-}
-
-u32 ConsoleService::hold_receiving_object() {
-    u32 held = receiving_;
-    reply_object_held_[held] = true;
-    for (u32 object = 0; object < kReplyObjects; ++object) {
-        if (!reply_object_held_[object]) {
-            receiving_ = object;
-            break;
-        }
-    }
-    // can_hold() before every hold keeps one object free.
-    KASSERT(!reply_object_held_[receiving_]);
-    return held;
 }
 
 } // namespace tessera::drivers::uart

@@ -19,6 +19,7 @@
 //   gets Busy instead.
 #include <kstd/optional.hpp>
 #include <userlib/services/console.hpp>
+#include <userlib/services/held_replies.hpp>
 #include <userlib/services/layout.hpp>
 
 #include "ns16550a.hpp"
@@ -35,9 +36,9 @@ protected:
     ~AnswerSink() = default;
 };
 
-inline constexpr u32 kReplyObjects = static_cast<u32>(user::kDriverReplyObjects);
+inline constexpr u32 kReplyObjects = user::HeldReplies::kCount;
 // Every Reply object but the one kept for receiving may hold a request.
-inline constexpr u32 kMaxHeldRequests = kReplyObjects - 1;
+inline constexpr u32 kMaxHeldRequests = user::HeldReplies::kMaxHeld;
 static_assert(kMaxHeldRequests >= user::kConsoleMaxHeldReads + 1,
               "a writer must be able to wait while the most readers do");
 // A held Write is queued whole, so the transmit ring must take the longest one with
@@ -52,7 +53,7 @@ public:
     ConsoleService& operator=(const ConsoleService&) = delete;
 
     // The Reply object to receive the next request with; no held request uses it.
-    u32 receiving_reply_object() const { return receiving_; }
+    u32 receiving_reply_object() const { return replies_.receiving(); }
 
     // A request received with receiving_reply_object() (its words beyond the registers in
     // the IPC buffer). Returns the answer to give through that object now, or none when
@@ -83,16 +84,12 @@ private:
     // servicing again).
     bool complete_held();
     user::IpcMessage read_answer(kstd::Bytes bytes);
-    bool can_hold() const { return held_reads_ + held_writes_ < kMaxHeldRequests; }
-    // Marks the receiving object as holding a request and picks a free one to receive with.
-    u32 hold_receiving_object();
 
     Ns16550a& uart_;
     IpcBuffer& buffer_;
     AnswerSink& sink_;
 
-    bool reply_object_held_[kReplyObjects] = {};
-    u32 receiving_ = 0;
+    user::HeldReplies replies_;
     HeldRead reads_[user::kConsoleMaxHeldReads]; // oldest first
     u32 held_reads_ = 0;
     HeldWrite writes_[kMaxHeldRequests]; // a circle from first_write_, oldest first

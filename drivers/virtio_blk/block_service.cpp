@@ -22,12 +22,6 @@ IpcMessage wrong_length(u64 length, u64 expected) {
 
 } // namespace
 
-u32 BlockService::held_requests() const {
-    u32 count = 0;
-    for (bool held : reply_held_) count += held ? 1 : 0;
-    return count;
-}
-
 BlockService::Outcome BlockService::handle_request(const IpcMessage& request, IpcBuffer& buffer) {
     u64 label = request.label();
     if (label != static_cast<u64>(BlockRequest::GetInfo) && label != static_cast<u64>(BlockRequest::Read) &&
@@ -79,16 +73,8 @@ BlockService::Outcome BlockService::write(const IpcMessage& request, IpcBuffer& 
 }
 
 BlockService::Outcome BlockService::hold(u32 slot) {
-    reply_held_[receiving_] = true;
-    held_reply_[slot] = receiving_;
-    // One is free: at most kMaxRequests (< kReplyObjects) are held.
-    for (u32 reply = 0; reply < kReplyObjects; ++reply) {
-        if (!reply_held_[reply]) {
-            receiving_ = reply;
-            break;
-        }
-    }
-    KASSERT(!reply_held_[receiving_]);
+    // At most kMaxRequests (<= kMaxHeld) are in the device, so one object stays free.
+    held_reply_[slot] = replies_.hold();
     return Outcome{true, {}};
 }
 

@@ -10,6 +10,7 @@
 // always kept free and at most kReplyObjects - 1 requests are held (the device's request
 // slots are fewer still); more are answered Busy.
 #include <userlib/services/block.hpp>
+#include <userlib/services/held_replies.hpp>
 #include <userlib/services/layout.hpp>
 
 #include "block_device.hpp"
@@ -18,16 +19,16 @@ namespace tessera::virtio_blk {
 
 class BlockService {
 public:
-    static constexpr u32 kReplyObjects = static_cast<u32>(user::kDriverReplyObjects);
-    static constexpr u32 kMaxHeld = kReplyObjects - 1;
+    static constexpr u32 kReplyObjects = user::HeldReplies::kCount;
+    static constexpr u32 kMaxHeld = user::HeldReplies::kMaxHeld;
     static_assert(VirtioBlockDevice::kMaxRequests <= kMaxHeld);
 
     // `device` null: the device could not be started, and every request is NotPresent.
     explicit BlockService(VirtioBlockDevice* device) : device_(device) {}
 
     // The Reply object (0..kReplyObjects-1) to receive the next request with.
-    u32 receive_reply() const { return receiving_; }
-    u32 held_requests() const;
+    u32 receive_reply() const { return replies_.receiving(); }
+    u32 held_requests() const { return replies_.held_count(); }
 
     struct Outcome {
         bool held = false;        // the answer comes from handle_interrupt
@@ -45,7 +46,7 @@ public:
         u32 answered = 0;
         while (kstd::Optional<BlockCompletion> completion = device_->take_completion()) {
             u32 reply = held_reply_[completion->slot];
-            reply_held_[reply] = false;
+            replies_.release(reply);
             answer(reply, answer_for(*completion, buffer));
             ++answered;
         }
@@ -60,8 +61,7 @@ private:
     Outcome hold(u32 slot);
 
     VirtioBlockDevice* device_;
-    u32 receiving_ = 0;
-    bool reply_held_[kReplyObjects] = {};
+    user::HeldReplies replies_;
     u32 held_reply_[VirtioBlockDevice::kMaxRequests] = {};
 };
 

@@ -38,7 +38,7 @@ Answer answer_of(u32 reply, const IpcMessage& message) {
     return Answer{reply, static_cast<ServiceStatus>(message.label()), message.length(), message.words[0]};
 }
 
-class RecordingReplies final : public HeldReplies {
+class RecordingReplies final : public AnswerSink {
 public:
     void answer(u32 reply, const IpcMessage& message) override { answers.push_back(answer_of(reply, message)); }
     std::vector<Answer> answers;
