@@ -61,16 +61,21 @@ IpcMessage list_irq(const TaskRegistry& registry, u64 index, IpcBuffer& buffer) 
     return answer;
 }
 
+// The task named in words `first`..: NUL-padded, as the client packs it.
+kstd::StringView requested_name(const IpcMessage& request, IpcBuffer& buffer, u64 first, char (&name)[user::kServiceNameBytes + 1]) {
+    IpcMessage copy = request;
+    MessageWords(copy, buffer).get_bytes(first, kstd::Span<u8>(reinterpret_cast<u8*>(name), user::kServiceNameBytes));
+    name[user::kServiceNameBytes] = '\0';
+    return kstd::StringView(name, bounded_length(name, user::kServiceNameBytes));
+}
+
 IpcMessage list_capability(const TaskRegistry& registry, const IpcMessage& request, IpcBuffer& buffer) {
     if (request.length() < 1 + user::kServiceNameWords) return user::service_answer(ServiceStatus::InvalidArgument);
-    IpcMessage copy = request;
-    MessageWords in(copy, buffer);
-    char name[user::kServiceNameBytes + 1] = {};
-    in.get_bytes(1, kstd::Span<u8>(reinterpret_cast<u8*>(name), user::kServiceNameBytes));
-    auto found = registry.find(kstd::StringView(name, bounded_length(name, sizeof(name))));
+    char name[user::kServiceNameBytes + 1];
+    auto found = registry.find(requested_name(request, buffer, 1, name));
     if (!found) return user::service_answer(ServiceStatus::NotPresent);
     const TaskRecord& task = registry.tasks()[*found];
-    for (u64 slot = in.get(0); slot < task.cnode_slots; ++slot) {
+    for (u64 slot = request.words[0]; slot < task.cnode_slots; ++slot) {
         auto described = task.cnode.describe(user::SlotPath{slot, task.cnode_depth});
         if (!described) return user::service_answer(ServiceStatus::InvalidArgument);
         const user::CapabilityReport& cap = described.value();
@@ -86,14 +91,6 @@ IpcMessage list_capability(const TaskRegistry& registry, const IpcMessage& reque
         return answer;
     }
     return user::service_answer(ServiceStatus::OutOfRange);
-}
-
-// The task named in words `first`..: NUL-padded, as the client packs it.
-kstd::StringView requested_name(const IpcMessage& request, IpcBuffer& buffer, u64 first, char (&name)[user::kServiceNameBytes + 1]) {
-    IpcMessage copy = request;
-    MessageWords(copy, buffer).get_bytes(first, kstd::Span<u8>(reinterpret_cast<u8*>(name), user::kServiceNameBytes));
-    name[user::kServiceNameBytes] = '\0';
-    return kstd::StringView(name, bounded_length(name, user::kServiceNameBytes));
 }
 
 IpcMessage make_fault(Supervisor& supervisor, const IpcMessage& request, IpcBuffer& buffer) {
